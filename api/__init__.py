@@ -1,0 +1,1 @@
+"""stosim's HTTP API (FastAPI) over the scenario runner and its result store."""

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {RuleViolation, Decision} from "../common/RuleViolation.sol";
+import {RuleIds} from "../common/RuleIds.sol";
+import {IComplianceRule} from "../compliance/IComplianceRule.sol";
+import {MarketRegistry} from "../market/MarketRegistry.sol";
+import {InvestorRegistry} from "../market/InvestorRegistry.sol";
+
+/// @title SecurityToken
+/// @notice One token per registered issue, ERC-20 compatible with whole units (0 decimals).
+/// Every balance change passes the holder checks (KR-INV-1, freezes, KR-ISS-2, KR-DIS-1) and the
+/// token's compliance rules; minting is the account manager's alone and never passes the
+/// registered quantity (KR-SET-2); the registrar (KSD) can pause, freeze and force transfers.
+contract SecurityToken is ERC20, AccessControl, Pausable {
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    MarketRegistry public immutable market;
+    InvestorRegistry public immutable investors;
+
+    IComplianceRule[] private _rules;
+    mapping(address account => bool) public addressFrozen;
+    mapping(address account => uint256) public frozenAmount;
+    mapping(address account => bool) public disclosed;
+    uint256 public retainedLocked; // the issuer's locked share (KR-ISS-2)
+    uint256 public referencePrice; // KRW per token: offering price, then last venue price
+    uint256 public holderCount;
+
+    // The KRW value of the balance change in progress, when a venue or the offering knows it.
+    uint256 private _pendingValue;
+    bool private _valueKnown;
+    bool private _forcing;
+
+    event RulesSet(IComplianceRule[] rules);
+    event AddressFrozen(address indexed account, bool frozen);
+    event AmountFrozen(address indexed account, uint256 amount);
+    event Disclosed(address indexed holder, bool disclosed);
+    event ForcedTransfer(address indexed from, address indexed to, uint256 amount, string reason, address registrar);
+    event RetainedReleased(uint256 amount);
+
+    error NotAVenue(address caller);
+
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        MarketRegistry market_,
+        InvestorRegistry investors_,
+        address registrar
+    ) ERC20(name_, symbol_) {
+        market = market_;
+        investors = investors_;
+        _grantRole(DEFAULT_ADMIN_ROLE, registrar);
+        _grantRole(REGISTRAR_ROLE, registrar);
+    }
+
+    function decimals() public pure override returns (uint8) {
+        return 0;
+    }
+
+    function issuer() public view returns (address) {
+        return market.issuerOf(address(this));
+    }
+
+    function rules() external view returns (IComplianceRule[] memory) {
+        return _rules;
+    }
+
+    // ---- issuance ----
+
+    /// @notice Mint part of the registered issue to `to`; only the issue's account manager
+    /// (KR-LIC-2), within the registered quantity (KR-SET-2) and the offering tier (KR-ISS-1);
+    /// the issuer's retained share (KR-ISS-2) is allocated first and stays locked.
+    function mint(address to, uint256 amount) external {
+        MarketRegistry.Issue memory issue = market.issueOf(address(this));
+        if (!issue.registered) revert RuleViolation(RuleIds.SET_2, "issue-not-registered");
+        if (msg.sender != issue.accountManager) revert RuleViolation(RuleIds.LIC_2, "caller-not-account-manager");
+        if (market.isEnabled(RuleIds.SET_2) && totalSupply() + amount > issue.totalQuantity) {
+            revert RuleViolation(RuleIds.SET_2, "exceeds-registered-quantity");
+        }
+        (bool offeringOk, string memory why) = market.offeringCheck(address(this));
+        if (!offeringOk) revert RuleViolation(RuleIds.ISS_1, why);
+        if (market.isEnabled(RuleIds.ISS_2)) {
+            uint256 required = issue.totalQuantity * market.params().retainedShareBps / 10_000;
+            if (to == issue.issuer) {
+                uint256 missing = required > retainedLocked ? required - retainedLocked : 0;
+                retainedLocked += amount < missing ? amount : missing;
+            } else if (retainedLocked < required) {
+                revert RuleViolation(RuleIds.ISS_2, "retained-share-first");
+            }
+        }
+        if (referencePrice == 0) referencePrice = issue.offeringPrice;
+        _withValue(amount * issue.offeringPrice);
+        _mint(to, amount);
+    }
+
+    // ---- trading ----
+
+    /// @notice A registered venue moves tokens for a settled trade worth `value` KRW.
+    function venueTransfer(address from, address to, uint256 amount, uint256 value) external {
+        if (!market.isVenue(msg.sender)) revert NotAVenue(msg.sender);
+        if (amount > 0) referencePrice = value / amount;
+        _withValue(value);
+        _transfer(from, to, amount);
+    }
+
+    // ---- registrar powers (KR-LED-2) ----
+
+    /// @notice Move tokens under a court order or key loss, recorded with its reason. The
+    /// receiver must still be a verified investor (KR-INV-1); frozen and locked amounts may move.
+    function forcedTransfer(address from, address to, uint256 amount, string calldata reason)
+        external
+        onlyRole(REGISTRAR_ROLE)
+    {
+        uint256 balance = balanceOf(from);
+        uint256 free = balance - _lockedOf(from, balance);
+        if (amount > free) {
+            uint256 fromLocked = amount - free;
+            uint256 fromFrozen = fromLocked < frozenAmount[from] ? fromLocked : frozenAmount[from];
+            frozenAmount[from] -= fromFrozen;
+            if (from == issuer()) retainedLocked -= fromLocked - fromFrozen;
+        }
+        _forcing = true;
+        _transfer(from, to, amount);
+        _forcing = false;
+        emit ForcedTransfer(from, to, amount, reason, msg.sender);
+    }
+
+    function setAddressFrozen(address account, bool frozen) external onlyRole(REGISTRAR_ROLE) {
+        addressFrozen[account] = frozen;
+        emit AddressFrozen(account, frozen);
+    }
+
+    /// @notice Freeze `amount` of an account's tokens (0 unfreezes): they cannot leave it.
+    function freezeAmount(address account, uint256 amount) external onlyRole(REGISTRAR_ROLE) {
+        frozenAmount[account] = amount;
+        emit AmountFrozen(account, amount);
+    }
+
+    /// @notice Record that a large holder filed its sale disclosure (KR-DIS-1).
+    function setDisclosed(address holder, bool filed) external onlyRole(REGISTRAR_ROLE) {
+        disclosed[holder] = filed;
+        emit Disclosed(holder, filed);
+    }
+
+    /// @notice Release the issuer's retained share at liquidation (KR-ISS-2).
+    function releaseRetained() external onlyRole(REGISTRAR_ROLE) {
+        emit RetainedReleased(retainedLocked);
+        retainedLocked = 0;
+    }
+
+    function setRules(IComplianceRule[] calldata newRules) external onlyRole(REGISTRAR_ROLE) {
+        _rules = newRules;
+        emit RulesSet(newRules);
+    }
+
+    function pause() external onlyRole(REGISTRAR_ROLE) {
+        _pause();
+    }
+
+    function unpause() external onlyRole(REGISTRAR_ROLE) {
+        _unpause();
+    }
+
+    /// @notice Tokens of `account` that cannot leave it by its own transfer.
+    function lockedBalance(address account) external view returns (uint256) {
+        return _lockedOf(account, balanceOf(account));
+    }
+
+    // ---- the single hook every balance change passes ----
+
+    function _update(address from, address to, uint256 amount) internal override {
+        _requireNotPaused();
+        uint256 value = _valueKnown ? _pendingValue : amount * referencePrice;
+        _valueKnown = false;
+        bool forcing = _forcing;
+        if (to != address(0) && market.isEnabled(RuleIds.INV_1)) {
+            Decision memory d = investors.eligibility(to);
+            if (!d.allowed) revert RuleViolation(d.ruleId, d.reason);
+        }
+        if (from != address(0) && !forcing) _checkSender(from, amount);
+        uint256 ruleCount = _rules.length;
+        if (!forcing) {
+            for (uint256 i = 0; i < ruleCount; i++) {
+                Decision memory d = _rules[i].check(address(this), from, to, amount, value);
+                if (!d.allowed) revert RuleViolation(d.ruleId, d.reason);
+            }
+        }
+        _countHolders(from, to, amount);
+        super._update(from, to, amount);
+        if (!forcing) {
+            for (uint256 i = 0; i < ruleCount; i++) {
+                _rules[i].transferred(address(this), from, to, amount, value);
+            }
+        }
+    }
+
+    function _checkSender(address from, uint256 amount) private view {
+        if (market.isEnabled(RuleIds.INV_1) && investors.investor(from).frozen) {
+            revert RuleViolation(RuleIds.INV_1, "investor-frozen");
+        }
+        if (addressFrozen[from]) revert RuleViolation(RuleIds.LED_2, "address-frozen");
+        uint256 balance = balanceOf(from);
+        if (amount <= balance) {
+            // frozen tokens never leave, not even to oneself
+            if (amount > balance - (frozenAmount[from] < balance ? frozenAmount[from] : balance)) {
+                revert RuleViolation(RuleIds.LED_2, "amount-frozen");
+            }
+            if (amount > balance - _lockedOf(from, balance)) {
+                revert RuleViolation(RuleIds.ISS_2, "retained-share-locked");
+            }
+        }
+        if (market.isEnabled(RuleIds.DIS_1) && !disclosed[from]) {
+            uint256 threshold = market.issueOf(address(this)).totalQuantity * market.params().disclosureThresholdBps;
+            if (balance * 10_000 > threshold) revert RuleViolation(RuleIds.DIS_1, "disclosure-required");
+        }
+    }
+
+    function _lockedOf(address account, uint256 balance) private view returns (uint256) {
+        uint256 locked = frozenAmount[account];
+        if (account == issuer()) locked += retainedLocked;
+        return locked < balance ? locked : balance;
+    }
+
+    function _countHolders(address from, address to, uint256 amount) private {
+        if (amount == 0 || from == to) return;
+        if (to != address(0) && balanceOf(to) == 0) holderCount += 1;
+        if (from != address(0) && balanceOf(from) == amount) holderCount -= 1;
+    }
+
+    function _withValue(uint256 value) private {
+        _pendingValue = value;
+        _valueKnown = true;
+    }
+}

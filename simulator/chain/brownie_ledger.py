@@ -1,0 +1,248 @@
+"""The chain seen through eth-brownie: compile the contracts, start or attach to a chain, deploy,
+transact and call. This is the only module of stosim that imports brownie.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+from simulator.chain import toolchain
+from simulator.chain.ledger import ChainEvent, TxResult
+from simulator.chain.revert import decode_revert
+from simulator.errors import ChainError
+
+_EXTERNAL_NETWORK = "stosim-external"
+DEFAULT_PORT = 8545
+# Anvil's settings for a fresh chain: room for large settlement batches, no gas costs.
+ANVIL_SETTINGS = {
+    "gas_limit": 30_000_000,
+    "accounts": 20,
+    "base_fee": 0,
+    "default_balance": 1_000_000,
+}
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """brownie prints progress to stdout; keep stdout for stosim's own output (JSON manifests)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+_loaded_project: Any = None
+
+
+def load_project() -> Any:
+    """Compile (cached in build/) and load the brownie project once per process."""
+    global _loaded_project
+    if _loaded_project is None:
+        toolchain.prepare_environment()
+        import brownie.project
+
+        # brownie warns about its own internal snapshot calls on every connect
+        warnings.filterwarnings("ignore", message=r"rpc\.\w+ should not be called directly")
+        with _quiet():
+            _loaded_project = brownie.project.load(toolchain.PROJECT_ROOT, name="StosimProject")
+    return _loaded_project
+
+
+class BrownieLedger:
+    """A connection to one chain. Use `start()` for a fresh Anvil that this process owns and
+    stops on `close()`, or `attach(url)` for a chain that someone else runs."""
+
+    def __init__(self, rpc_url: str, owns_chain: bool) -> None:
+        from brownie import accounts, web3
+
+        self.rpc_url = rpc_url
+        self.owns_chain = owns_chain
+        self.chain_id = int(web3.eth.chain_id)
+        self.accounts: list[str] = [str(a.address) for a in accounts]
+        self._contracts: dict[str, Any] = {}
+
+    # ---- lifecycle ----
+
+    @classmethod
+    def start(cls, port: int | None = None) -> BrownieLedger:
+        """Launch a fresh Anvil through brownie's development network, on `port` or, when
+        8545 is taken by another chain, on a free port (a busy port is never attached to)."""
+        project = load_project()
+        del project
+        import brownie.network
+        from brownie._config import CONFIG
+
+        chosen = port if port is not None else toolchain.choose_port(DEFAULT_PORT)
+        if not toolchain.port_is_free(chosen):
+            raise ChainError(
+                f"port {chosen} is in use; pick another with --port or stop what runs there"
+            )
+        anvil = toolchain.anvil_binary()
+        network = CONFIG.networks["development"]
+        network["cmd"] = "anvil"  # brownie picks its anvil backend by the command's name
+        network["host"] = "http://127.0.0.1"
+        network["cmd_settings"] = {**ANVIL_SETTINGS, "port": chosen}
+        _prepend_path(str(anvil.parent))
+        with _quiet():
+            brownie.network.connect("development")
+        return cls(f"http://127.0.0.1:{chosen}", owns_chain=True)
+
+    @classmethod
+    def attach(cls, rpc_url: str) -> BrownieLedger:
+        """Connect to a running chain with unlocked accounts (e.g. an Anvil started elsewhere)."""
+        load_project()
+        import brownie.network
+        from brownie._config import CONFIG
+
+        probe = _probe(rpc_url)
+        if probe is not None:
+            raise ChainError(f"cannot reach a chain at {rpc_url}: {probe}")
+        CONFIG.networks[_EXTERNAL_NETWORK] = {
+            "id": _EXTERNAL_NETWORK,
+            "name": "external chain",
+            "host": rpc_url,
+            "cmd": "anvil",
+            "cmd_settings": {},
+            "timeout": 30,
+        }
+        with _quiet():
+            brownie.network.connect(_EXTERNAL_NETWORK, launch_rpc=False)
+        ledger = cls(rpc_url, owns_chain=False)
+        if not ledger.accounts:
+            ledger.close()
+            raise ChainError(f"the chain at {rpc_url} has no unlocked accounts to deploy from")
+        return ledger
+
+    def close(self) -> None:
+        """Disconnect; a chain this ledger started is stopped."""
+        import brownie.network
+
+        if brownie.network.is_connected():
+            with _quiet():
+                brownie.network.disconnect(kill_rpc=self.owns_chain)
+
+    def __enter__(self) -> BrownieLedger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- contracts ----
+
+    def deploy(self, contract: str, *args: Any, sender: str) -> str:
+        """Deploy a project contract; returns its address."""
+        container = load_project()[contract]
+        with _quiet(), self._reverts():
+            instance = container.deploy(*args, {"from": sender}, silent=True)
+        self._contracts[instance.address] = instance
+        return str(instance.address)
+
+    def transact(
+        self, contract: str, address: str, function: str, *args: Any, sender: str
+    ) -> TxResult:
+        """Send a transaction; a revert raises RuleViolation or ContractRevert."""
+        method = getattr(self._at(contract, address), function)
+        with _quiet(), self._reverts():
+            tx = method.transact(*args, {"from": sender}, silent=True)
+        events = [
+            ChainEvent(name=str(ev.name), address=str(ev.address), args=dict(ev))
+            for ev in tx.events
+            if ev.name
+        ]
+        return TxResult(str(tx.txid), int(tx.gas_used), int(tx.block_number), events)
+
+    def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
+        """Read a view function."""
+        method = getattr(self._at(contract, address), function)
+        with self._reverts():
+            return method.call(*args)
+
+    # ---- time ----
+
+    def timestamp(self) -> int:
+        from brownie import chain
+
+        return int(chain.time())
+
+    def advance_time(self, seconds: int) -> None:
+        """Move the chain's clock forward and mine a block at the new time."""
+        from brownie import chain
+
+        chain.sleep(int(seconds))
+        chain.mine()
+
+    def snapshot(self) -> None:
+        from brownie import chain
+
+        chain.snapshot()
+
+    def revert(self) -> None:
+        from brownie import chain
+
+        chain.revert()
+
+    def gas_profile(self) -> dict[str, dict[str, int]]:
+        """Gas used per contract function over this process's transactions (brownie's history)."""
+        from brownie.network.state import TxHistory
+
+        return dict(TxHistory().gas_profile)
+
+    def _at(self, contract: str, address: str) -> Any:
+        instance = self._contracts.get(address)
+        if instance is None:
+            with _quiet():
+                instance = load_project()[contract].at(address)
+            self._contracts[address] = instance
+        return instance
+
+    @contextlib.contextmanager
+    def _reverts(self) -> Iterator[None]:
+        from brownie.exceptions import VirtualMachineError
+
+        try:
+            yield
+        except VirtualMachineError as exc:
+            raise decode_revert(_revert_data(exc), str(exc)) from None
+
+
+def _revert_data(exc: Any) -> str:
+    """The raw revert data (hex) of a failed transaction, from the node's call trace: brownie
+    keeps only a rendered message, which cannot be parsed back into typed arguments."""
+    from brownie import web3
+
+    txid = getattr(exc, "txid", None)
+    if not txid:
+        return ""
+    try:
+        method: Any = "debug_traceTransaction"
+        trace = web3.provider.make_request(method, [txid, {"tracer": "callTracer"}])
+        return str(trace["result"].get("output") or "")
+    except Exception:
+        return ""
+
+
+def _probe(rpc_url: str) -> str | None:
+    """None if `rpc_url` answers JSON-RPC, else why not."""
+    import requests
+
+    try:
+        response = requests.post(
+            rpc_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+            timeout=5,
+        )
+        response.raise_for_status()
+        response.json()["result"]
+    except Exception as exc:
+        return str(exc)
+    return None
+
+
+def _prepend_path(directory: str) -> None:
+    import os
+
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if directory not in parts:
+        os.environ["PATH"] = os.pathsep.join([directory, *parts])

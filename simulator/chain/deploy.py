@@ -1,0 +1,353 @@
+"""Deploy and wire a whole market in one call: registries, cash token, compliance rules and
+licensed venues; then register, deploy and list security tokens, one per issue.
+
+Rule parameters default to the values of kr-sto-rules.md; every one can be changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from simulator.chain.ledger import Ledger
+
+KRW_BN = 1_000_000_000
+KRW_M = 1_000_000
+UNLIMITED = 2**256 - 1
+FAR_FUTURE = 2**63  # a KYC expiry that never comes
+
+
+class Licence(IntEnum):
+    """Licence bit flags of MarketRegistry."""
+
+    ISSUER_ACCOUNT_MANAGER = 1
+    SECURITIES_ACCOUNT_MANAGER = 2
+    OTC_VENUE = 4
+    PROFESSIONAL_VENUE = 8
+
+
+class InvestorClass(IntEnum):
+    """InvestorRegistry.InvestorClass."""
+
+    NONE = 0
+    GENERAL = 1
+    INCOME_QUALIFIED = 2
+    PROFESSIONAL = 3
+
+
+class Disclosure(IntEnum):
+    """What an offering filed (KR-ISS-1)."""
+
+    NONE = 0
+    TIER_TWO = 1
+    REGISTRATION_STATEMENT = 2
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The rules in force and their parameters (kr-sto-rules.md defaults)."""
+
+    otc_venue_min_equity: int = 6 * KRW_BN  # KR-LIC-1
+    professional_venue_min_equity: int = 3 * KRW_BN  # KR-LIC-1
+    issuer_account_manager_min_equity: int = 2 * KRW_BN  # KR-LIC-2
+    max_venue_licences: int = 2  # KR-LIC-3
+    small_offering_cap: int = 1 * KRW_BN  # KR-ISS-1
+    tier_two_cap: int = 10 * KRW_BN  # KR-ISS-1
+    retained_share_bps: int = 500  # KR-ISS-2
+    disclosure_threshold_bps: int = 500  # KR-DIS-1
+    subscription_cap_bps: int = 500  # KR-INV-3
+    subscription_cap_krw: int = 3 * KRW_M  # KR-INV-3
+    general_limits: tuple[int, int] = (5 * KRW_M, 10 * KRW_M)  # KR-INV-2: per issuer, per year
+    income_qualified_limits: tuple[int, int] = (10 * KRW_M, 20 * KRW_M)  # KR-INV-2
+    disabled_rules: tuple[str, ...] = ()
+
+    def registry_params(self) -> tuple[int, ...]:
+        return (
+            self.otc_venue_min_equity,
+            self.professional_venue_min_equity,
+            self.issuer_account_manager_min_equity,
+            self.max_venue_licences,
+            self.small_offering_cap,
+            self.tier_two_cap,
+            self.retained_share_bps,
+            self.disclosure_threshold_bps,
+        )
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """A venue's fees: basis points of traded value per side, KRW amounts, the venue's share."""
+
+    maker_bps: int = 0
+    taker_bps: int = 0
+    flat_fee: int = 0
+    min_fee: int = 0
+    listing_fee: int = 0
+    venue_share_bps: int = 10_000
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return tuple(asdict(self).values())
+
+
+@dataclass(frozen=True)
+class VenueSpec:
+    name: str
+    equity: int = 10 * KRW_BN
+    group: int = 0
+    professional_only: bool = False
+    fees: FeeSchedule = field(default_factory=FeeSchedule)
+    settlement_days: int = 0
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    """An issue as KSD registers it; parties default to none, the account manager to the issuer."""
+
+    name: str
+    symbol: str
+    issuer: str
+    total_quantity: int
+    offering_price: int
+    underwriter: str = "0x" + "00" * 20
+    arranger: str = "0x" + "00" * 20
+    settlor: str = "0x" + "00" * 20
+    account_manager: str | None = None
+    disclosure: Disclosure = Disclosure.NONE
+    professional_only: bool = False
+
+    def registry_tuple(self) -> tuple[Any, ...]:
+        return (
+            False,
+            self.professional_only,
+            int(self.disclosure),
+            self.issuer,
+            self.underwriter,
+            self.arranger,
+            self.settlor,
+            self.account_manager or self.issuer,
+            self.total_quantity,
+            self.offering_price,
+        )
+
+
+@dataclass
+class Market:
+    """Addresses of a deployed market and the accounts that play its institutional roles."""
+
+    rpc_url: str
+    chain_id: int
+    roles: dict[str, str]
+    contracts: dict[str, str]
+    venues: dict[str, dict[str, str]]
+    free_accounts: list[str]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def registry(self) -> str:
+        return self.contracts["MarketRegistry"]
+
+    @property
+    def investors(self) -> str:
+        return self.contracts["InvestorRegistry"]
+
+    @property
+    def cash(self) -> str:
+        return self.contracts["CashToken"]
+
+    @property
+    def rules(self) -> list[str]:
+        return [self.contracts[name] for name in RULE_CONTRACTS]
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "rpc_url": self.rpc_url,
+            "chain_id": self.chain_id,
+            "contracts": self.contracts,
+            "venues": self.venues,
+            "tokens": self.tokens,
+            "accounts": self.roles,
+            "free_accounts": self.free_accounts,
+        }
+
+
+RULE_CONTRACTS = ("InvestorLimitRule", "SubscriptionCapRule", "LockupRule", "HolderCapRule")
+DEFAULT_VENUES = (VenueSpec("NXT"), VenueSpec("KDX"))
+
+
+def deploy_market(
+    ledger: Ledger, regime: Regime | None = None, venues: tuple[VenueSpec, ...] = DEFAULT_VENUES
+) -> Market:
+    """Deploy registries, the KRW cash token, the compliance rules and licensed venues."""
+    regime = regime or Regime()
+    accounts = ledger.accounts
+    needed = 4 + len(venues)
+    if len(accounts) < needed:
+        raise ValueError(
+            f"the chain has {len(accounts)} unlocked accounts; this market needs at least {needed}"
+        )
+    regulator, ksd, bank, verifier = accounts[:4]
+    roles = {
+        "regulator (FSC)": regulator,
+        "registrar (KSD)": ksd,
+        "settlement bank": bank,
+        "KYC verifier": verifier,
+    }
+
+    registry = ledger.deploy(
+        "MarketRegistry", regulator, ksd, regime.registry_params(), sender=regulator
+    )
+    investors = ledger.deploy("InvestorRegistry", regulator, verifier, sender=regulator)
+    cash = ledger.deploy("CashToken", bank, sender=bank)
+    contracts = {"MarketRegistry": registry, "InvestorRegistry": investors, "CashToken": cash}
+    contracts["InvestorLimitRule"] = ledger.deploy(
+        "InvestorLimitRule", registry, investors, regulator, sender=regulator
+    )
+    for cls, (per_issuer, annual) in (
+        (InvestorClass.GENERAL, regime.general_limits),
+        (InvestorClass.INCOME_QUALIFIED, regime.income_qualified_limits),
+    ):
+        ledger.transact(
+            "InvestorLimitRule",
+            contracts["InvestorLimitRule"],
+            "setLimits",
+            int(cls),
+            per_issuer,
+            annual,
+            sender=regulator,
+        )
+    contracts["SubscriptionCapRule"] = ledger.deploy(
+        "SubscriptionCapRule",
+        registry,
+        regulator,
+        regime.subscription_cap_bps,
+        regime.subscription_cap_krw,
+        sender=regulator,
+    )
+    contracts["LockupRule"] = ledger.deploy("LockupRule", registry, ksd, sender=regulator)
+    contracts["HolderCapRule"] = ledger.deploy("HolderCapRule", registry, ksd, sender=regulator)
+    for rule_id in regime.disabled_rules:
+        ledger.transact(
+            "MarketRegistry", registry, "setRuleEnabled", rule_id, False, sender=regulator
+        )
+
+    venue_info: dict[str, dict[str, str]] = {}
+    for spec, operator in zip(venues, accounts[4 : 4 + len(venues)], strict=True):
+        venue_info[spec.name] = {
+            "operator": operator,
+            "address": deploy_venue(
+                ledger, registry, investors, cash, ksd, regulator, operator, spec
+            ),
+        }
+        roles[f"venue operator ({spec.name})"] = operator
+    return Market(
+        rpc_url=ledger.rpc_url,
+        chain_id=ledger.chain_id,
+        roles=roles,
+        contracts=contracts,
+        venues=venue_info,
+        free_accounts=list(accounts[4 + len(venues) :]),
+    )
+
+
+def deploy_venue(
+    ledger: Ledger,
+    registry: str,
+    investors: str,
+    cash: str,
+    ksd: str,
+    regulator: str,
+    operator: str,
+    spec: VenueSpec,
+) -> str:
+    """License the operator (KR-LIC-1), deploy its venue, set fees and cycle, register it."""
+    licence = Licence.PROFESSIONAL_VENUE if spec.professional_only else Licence.OTC_VENUE
+    ledger.transact(
+        "MarketRegistry",
+        registry,
+        "registerFirm",
+        operator,
+        spec.equity,
+        spec.group,
+        sender=regulator,
+    )
+    ledger.transact(
+        "MarketRegistry", registry, "grantLicence", operator, int(licence), sender=regulator
+    )
+    venue = ledger.deploy(
+        "Venue",
+        registry,
+        investors,
+        cash,
+        operator,
+        ksd,
+        ksd,
+        spec.professional_only,
+        sender=operator,
+    )
+    ledger.transact("Venue", venue, "setFeeSchedule", spec.fees.as_tuple(), sender=operator)
+    if spec.settlement_days:
+        ledger.transact("Venue", venue, "setSettlementDays", spec.settlement_days, sender=operator)
+    ledger.transact("MarketRegistry", registry, "registerVenue", venue, sender=regulator)
+    return venue
+
+
+def issue_security(ledger: Ledger, market: Market, spec: IssueSpec) -> str:
+    """Deploy a security token, register its issue with KSD and attach the market's rules.
+    The issuer must be a registered firm; returns the token's address."""
+    ksd = market.roles["registrar (KSD)"]
+    token = ledger.deploy(
+        "SecurityToken", spec.name, spec.symbol, market.registry, market.investors, ksd, sender=ksd
+    )
+    ledger.transact(
+        "MarketRegistry", market.registry, "registerIssue", token, spec.registry_tuple(), sender=ksd
+    )
+    ledger.transact("SecurityToken", token, "setRules", market.rules, sender=ksd)
+    market.tokens[spec.symbol] = token
+    return token
+
+
+def list_sample_issue(ledger: Ledger, market: Market) -> str:
+    """A small real-estate trust issue by an issuer account-management institution, with the
+    issuer's retained share minted and the token listed on the first venue; for `stosim deploy`."""
+    regulator = market.roles["regulator (FSC)"]
+    verifier = market.roles["KYC verifier"]
+    issuer = market.free_accounts.pop(0)
+    market.roles["issuer (sample issue)"] = issuer
+    ledger.transact(
+        "MarketRegistry", market.registry, "registerFirm", issuer, 3 * KRW_BN, 0, sender=regulator
+    )
+    ledger.transact(
+        "MarketRegistry",
+        market.registry,
+        "grantLicence",
+        issuer,
+        int(Licence.ISSUER_ACCOUNT_MANAGER),
+        sender=regulator,
+    )
+    ledger.transact(
+        "InvestorRegistry",
+        market.investors,
+        "verify",
+        issuer,
+        int(InvestorClass.PROFESSIONAL),
+        FAR_FUTURE,
+        sender=verifier,
+    )
+    spec = IssueSpec(
+        "Seoul Office Trust 1", "SOT1", issuer, total_quantity=100_000, offering_price=5_000
+    )
+    token = issue_security(ledger, market, spec)
+    ledger.transact(
+        "SecurityToken", token, "mint", issuer, spec.total_quantity * 5 // 100, sender=issuer
+    )
+    venue = next(iter(market.venues.values()))["address"]
+    ledger.transact("Venue", venue, "requestListing", token, sender=issuer)
+    ledger.transact(
+        "Venue",
+        venue,
+        "acceptListing",
+        token,
+        sender=next(iter(market.venues.values()))["operator"],
+    )
+    return token

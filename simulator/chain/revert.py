@@ -1,0 +1,68 @@
+"""Turn a contract's revert data into a typed stosim exception.
+
+Custom errors are decoded against the ABIs of the compiled contracts, so a refusal arrives in
+Python as RuleViolation(rule_id, reason) and anything else as ContractRevert(name, args).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak
+
+from simulator.chain.toolchain import PROJECT_ROOT
+from simulator.errors import ChainError, ContractRevert, RuleViolation
+
+_BUILD = PROJECT_ROOT / "build" / "contracts"
+_ERROR_STRING = "0x08c379a0"  # Error(string), from require(..., "message")
+_PANIC = "0x4e487b71"  # Panic(uint256)
+
+
+def _abi_type(item: dict) -> str:
+    if item["type"].startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in item["components"])
+        return f"({inner}){item['type'][5:]}"
+    return str(item["type"])
+
+
+@functools.cache
+def error_signatures() -> dict[str, tuple[str, list[str]]]:
+    """Selector (0x...) -> (error name, argument types), from every compiled contract."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for artifact in sorted(_BUILD.glob("*.json")):
+        for item in json.loads(artifact.read_text()).get("abi", []):
+            if item.get("type") != "error":
+                continue
+            types = [_abi_type(i) for i in item["inputs"]]
+            selector = "0x" + keccak(text=f"{item['name']}({','.join(types)})")[:4].hex()
+            found[selector] = (item["name"], types)
+    return found
+
+
+def decode_error(data: str) -> tuple[str, tuple[object, ...]] | None:
+    """(name, args) of revert data, or None when it cannot be decoded."""
+    if not data or len(data) < 10:
+        return None
+    selector, body = data[:10].lower(), bytes.fromhex(data[10:])
+    if selector == _ERROR_STRING:
+        return "Error", tuple(abi_decode(["string"], body))
+    if selector == _PANIC:
+        return "Panic", tuple(abi_decode(["uint256"], body))
+    known = error_signatures().get(selector)
+    if known is None:
+        return None
+    name, types = known
+    return name, tuple(abi_decode(types, body))
+
+
+def decode_revert(data: str, fallback: str) -> ChainError:
+    """The exception for a revert with raw `data` (hex); `fallback` is used when it is opaque."""
+    decoded = decode_error(data)
+    if decoded is None:
+        return ContractRevert(fallback.strip() or "reverted")
+    name, args = decoded
+    if name == "RuleViolation":
+        return RuleViolation(str(args[0]), str(args[1]))
+    return ContractRevert(name, args)

@@ -1,0 +1,110 @@
+"""The stosim command line: help, version, deploy and its chain lifecycle."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+from typer.testing import CliRunner
+
+from simulator import __version__
+from simulator.cli import app
+
+STOSIM = Path(sys.executable).parent / "stosim"
+runner = CliRunner()
+
+
+def _anvils() -> set[int]:
+    return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "anvil"}
+
+
+def test_help_lists_the_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "deploy" in result.output and "version" in result.output
+
+
+def test_version():
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"stosim {__version__}"
+
+
+def test_deploy_exit_prints_a_manifest_and_leaves_no_chain_running():
+    before = _anvils()
+    run = subprocess.run([STOSIM, "deploy", "--exit"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads(run.stdout)
+    assert manifest["chain_id"] == 31337
+    for name in ("MarketRegistry", "InvestorRegistry", "CashToken", "InvestorLimitRule"):
+        assert manifest["contracts"][name].startswith("0x")
+    assert set(manifest["venues"]) == {"NXT", "KDX"}
+    assert "registrar (KSD)" in manifest["accounts"]
+    assert _anvils() == before
+
+
+def test_deploy_moves_to_a_free_port_when_8545_is_busy():
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            busy.bind(("127.0.0.1", 8545))
+        except OSError:
+            pytest.skip("8545 is already taken by something else, which is the same situation")
+        busy.listen()
+        run = subprocess.run(
+            [STOSIM, "deploy", "--exit"], capture_output=True, text=True, timeout=300
+        )
+    assert run.returncode == 0, run.stderr
+    assert not json.loads(run.stdout)["rpc_url"].endswith(":8545")
+
+
+def test_deploy_on_an_explicitly_busy_port_says_so():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["deploy", "--exit", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} is in use" in result.output
+
+
+def test_deploy_to_an_unreachable_rpc_names_the_url():
+    result = runner.invoke(app, ["deploy", "--rpc", "http://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach a chain at http://127.0.0.1:9" in result.output
+
+
+def test_deploy_keeps_the_chain_until_interrupted_then_stops_it():
+    before = _anvils()
+    proc = subprocess.Popen(
+        [STOSIM, "deploy"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.time() + 300
+        lines = []
+        assert proc.stdout is not None
+        while time.time() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("}"):
+                break
+        manifest = json.loads("".join(lines))
+        started = _anvils() - before
+        assert started, "a fresh chain should be running while deploy waits"
+        body = {"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []}
+        block = requests.post(manifest["rpc_url"], json=body, timeout=10).json()["result"]
+        assert int(block, 16) > 0
+    finally:
+        os.kill(proc.pid, signal.SIGINT)
+        proc.wait(timeout=60)
+    assert proc.returncode == 0
+    assert _anvils() == before
