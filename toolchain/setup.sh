@@ -32,6 +32,8 @@ fi
 node_key=$(fingerprint package.json package-lock.json)
 if [ ! -d node_modules ] || [ "$(cat node_modules/.stosim-stamp 2>/dev/null)" != "$node_key" ]; then
   say "installing Node tools into node_modules (anvil, solcjs, OpenZeppelin)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` (not `npm ci`): the lock holds only the Anvil binary package of the platform
+  # it was made on, and `npm ci` refuses a lock without every optional platform package
+  npm install --no-audit --no-fund --loglevel=error
   echo "$node_key" > node_modules/.stosim-stamp
 fi

@@ -80,6 +80,7 @@ contract Venue is AccessControl {
     error OnlySelf();
     error ListingNotRequested(address token);
     error UnknownPendingTrade(uint256 tradeId);
+    error DuplicateTrade(uint256 tradeId);
 
     constructor(
         MarketRegistry market_,
@@ -185,18 +186,25 @@ contract Venue is AccessControl {
         if (settlementDays == 0) {
             _deliver(t);
         } else {
+            if (_pending[t.tradeId].open) revert DuplicateTrade(t.tradeId);
             _pending[t.tradeId] = PendingTrade(t, due, true);
             emit TradeAccepted(t.tradeId, t.token, due);
         }
     }
 
-    /// @notice KSD finalizes deferred trades on their due date (KR-SET-1).
+    /// @notice KSD finalizes deferred trades on their due date (KR-SET-1); each settles or fails
+    /// on its own. Submitting a trade before its due date refuses the whole call.
     function finalize(uint256[] calldata tradeIds) external onlyRole(SETTLEMENT_AGENT_ROLE) {
         for (uint256 i = 0; i < tradeIds.length; i++) {
+            PendingTrade storage p = _pending[tradeIds[i]];
+            if (!p.open) revert UnknownPendingTrade(tradeIds[i]);
+            if (block.timestamp < p.due) revert RuleViolation(RuleIds.SET_1, "not-due");
+        }
+        for (uint256 i = 0; i < tradeIds.length; i++) {
             uint256 id = tradeIds[i];
+            _pending[id].open = false;
             try this.deliverPending(id) {}
             catch (bytes memory err) {
-                _pending[id].open = false;
                 _fail(id, err);
             }
         }
@@ -205,12 +213,9 @@ contract Venue is AccessControl {
     /// @dev External so that a failing delivery reverts alone; callable only by this venue.
     function deliverPending(uint256 tradeId) external {
         if (msg.sender != address(this)) revert OnlySelf();
-        PendingTrade storage p = _pending[tradeId];
-        if (!p.open) revert UnknownPendingTrade(tradeId);
-        if (block.timestamp < p.due) revert RuleViolation(RuleIds.SET_1, "not-due");
-        p.open = false;
-        _checkTrade(p.trade);
-        _deliver(p.trade);
+        Trade memory t = _pending[tradeId].trade;
+        _checkTrade(t);
+        _deliver(t);
     }
 
     function pendingTrade(uint256 tradeId) external view returns (PendingTrade memory) {

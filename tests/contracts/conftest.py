@@ -1,0 +1,162 @@
+"""A small market scene for contract tests: an issuer with a listed token, verified investors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from simulator.chain.brownie_ledger import BrownieLedger
+from simulator.chain.deploy import (
+    FAR_FUTURE,
+    KRW_BN,
+    InvestorClass,
+    IssueSpec,
+    Licence,
+    Market,
+    issue_security,
+)
+from simulator.chain.ledger import TxResult
+from simulator.errors import RuleViolation
+
+MAX = 2**256 - 1
+PRICE = 5_000  # KRW per token of the scene's issue
+QUANTITY = 100_000
+
+
+@dataclass
+class Scene:
+    ledger: BrownieLedger
+    market: Market
+    issuer: str
+    token: str
+    investors: list[str]
+    spare: list[str]
+    next_trade_id: list[int] = field(default_factory=lambda: [1])
+
+    # ---- roles ----
+    @property
+    def regulator(self) -> str:
+        return self.market.roles["regulator (FSC)"]
+
+    @property
+    def ksd(self) -> str:
+        return self.market.roles["registrar (KSD)"]
+
+    @property
+    def bank(self) -> str:
+        return self.market.roles["settlement bank"]
+
+    @property
+    def verifier(self) -> str:
+        return self.market.roles["KYC verifier"]
+
+    def venue(self, name: str = "NXT") -> str:
+        return self.market.venues[name]["address"]
+
+    def operator(self, name: str = "NXT") -> str:
+        return self.market.venues[name]["operator"]
+
+    # ---- actions ----
+    def tx(self, contract: str, address: str, fn: str, *args: Any, sender: str) -> TxResult:
+        return self.ledger.transact(contract, address, fn, *args, sender=sender)
+
+    def call(self, contract: str, address: str, fn: str, *args: Any) -> Any:
+        return self.ledger.call(contract, address, fn, *args)
+
+    def registry(self, fn: str, *args: Any, sender: str | None = None) -> TxResult:
+        return self.tx(
+            "MarketRegistry", self.market.registry, fn, *args, sender=sender or self.regulator
+        )
+
+    def verify(
+        self, account: str, cls: InvestorClass = InvestorClass.GENERAL, expiry: int = FAR_FUTURE
+    ) -> None:
+        self.tx(
+            "InvestorRegistry",
+            self.market.investors,
+            "verify",
+            account,
+            int(cls),
+            expiry,
+            sender=self.verifier,
+        )
+
+    def fund(self, account: str, krw: int, venue: str = "NXT") -> None:
+        self.tx("CashToken", self.market.cash, "mint", account, krw, sender=self.bank)
+        self.tx("CashToken", self.market.cash, "approve", self.venue(venue), MAX, sender=account)
+
+    def mint(self, to: str, amount: int, token: str | None = None) -> TxResult:
+        return self.tx("SecurityToken", token or self.token, "mint", to, amount, sender=self.issuer)
+
+    def balance(self, account: str, token: str | None = None) -> int:
+        return int(self.call("SecurityToken", token or self.token, "balanceOf", account))
+
+    def cash(self, account: str) -> int:
+        return int(self.call("CashToken", self.market.cash, "balanceOf", account))
+
+    def trade(
+        self,
+        buyer: str,
+        seller: str,
+        quantity: int,
+        price: int = PRICE,
+        venue: str = "NXT",
+        maker: bool = True,
+        token: str | None = None,
+        due: int = 0,
+    ) -> TxResult:
+        trade_id = self.next_trade_id[0]
+        self.next_trade_id[0] += 1
+        trade = (trade_id, token or self.token, buyer, seller, quantity, price, maker)
+        return self.tx(
+            "Venue", self.venue(venue), "settleBatch", [trade], due, sender=self.operator(venue)
+        )
+
+    def new_issue(
+        self, symbol: str, quantity: int = QUANTITY, price: int = PRICE, **terms: Any
+    ) -> str:
+        spec = IssueSpec(f"{symbol} trust", symbol, self.issuer, quantity, price, **terms)
+        return issue_security(self.ledger, self.market, spec)
+
+
+def refused(tx: TxResult) -> tuple[str, str]:
+    """(rule ID, reason) of the single failed trade in a settlement transaction."""
+    failures = tx.named("TradeFailed")
+    assert len(failures) == 1, f"expected one failed trade, got {tx.events}"
+    return str(failures[0].args["ruleId"]), str(failures[0].args["reason"])
+
+
+def expect_rule(excinfo: pytest.ExceptionInfo[RuleViolation], rule_id: str, reason: str) -> None:
+    assert (excinfo.value.rule_id, excinfo.value.reason) == (rule_id, reason)
+
+
+@pytest.fixture(scope="session")
+def base_scene(ledger: BrownieLedger, market: Market) -> Scene:
+    """Issuer (an issuer account-management institution) with a listed 100,000-unit issue at
+    5,000 KRW whose 5% retained share is minted; six verified general investors."""
+    regulator = market.roles["regulator (FSC)"]
+    issuer, *rest = market.free_accounts
+    investors, spare = rest[:6], rest[6:]
+    scene = Scene(ledger, market, issuer, "", investors, spare)
+    scene.registry("registerFirm", issuer, 3 * KRW_BN, 0, sender=regulator)
+    scene.registry("grantLicence", issuer, int(Licence.ISSUER_ACCOUNT_MANAGER), sender=regulator)
+    scene.verify(issuer, InvestorClass.PROFESSIONAL)
+    for investor in investors:
+        scene.verify(investor)
+    scene.token = scene.new_issue("SOT1")
+    scene.mint(issuer, QUANTITY * 5 // 100)
+    for name in ("NXT", "KDX"):
+        scene.tx("Venue", scene.venue(name), "requestListing", scene.token, sender=issuer)
+        scene.tx(
+            "Venue", scene.venue(name), "acceptListing", scene.token, sender=scene.operator(name)
+        )
+    return scene
+
+
+@pytest.fixture
+def scene(base_scene: Scene, isolated: BrownieLedger) -> Iterator[Scene]:
+    """The base scene, with every change undone after the test."""
+    yield base_scene
