@@ -78,6 +78,8 @@ def _wait_for_interrupt() -> None:
     def _stop(*_: Any) -> None:
         raise KeyboardInterrupt
 
+    # both explicitly: a shell that starts a job in the background makes it ignore SIGINT
+    signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
         while True:

@@ -13,9 +13,9 @@ from simulator.chain.deploy import Market, deploy_market
 @pytest.fixture(scope="session")
 def ledger() -> Iterator[BrownieLedger]:
     """A fresh Anvil on a free port, stopped when the session ends."""
-    from simulator.chain.toolchain import choose_port
+    from simulator.chain.toolchain import free_port
 
-    chain = BrownieLedger.start(choose_port(18545))
+    chain = BrownieLedger.start(free_port())
     yield chain
     chain.close()
 

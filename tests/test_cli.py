@@ -105,6 +105,10 @@ def test_deploy_keeps_the_chain_until_interrupted_then_stops_it():
         assert int(block, 16) > 0
     finally:
         os.kill(proc.pid, signal.SIGINT)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.terminate()  # never leave a chain behind, even when the test fails
+            proc.wait(timeout=60)
     assert proc.returncode == 0
     assert _anvils() == before

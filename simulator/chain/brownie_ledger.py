@@ -62,6 +62,7 @@ class BrownieLedger:
         self.chain_id = int(web3.eth.chain_id)
         self.accounts: list[str] = [str(a.address) for a in accounts]
         self._contracts: dict[str, Any] = {}
+        self._http: Any = None
 
     # ---- lifecycle ----
 
@@ -159,12 +160,43 @@ class BrownieLedger:
         with self._reverts():
             return method.call(*args)
 
+    def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]:
+        """Read many view functions in one JSON-RPC batch: (contract, address, function, args)."""
+        methods = [getattr(self._at(c, a), f) for c, a, f, _ in calls]
+        batch = [
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "eth_call",
+                "params": [{"to": address, "data": method.encode_input(*args)}, "latest"],
+            }
+            for i, (method, (_, address, _, args)) in enumerate(zip(methods, calls, strict=True))
+        ]
+        replies = sorted(
+            self._session().post(self.rpc_url, json=batch, timeout=60).json(), key=lambda r: r["id"]
+        )
+        results = []
+        for method, reply in zip(methods, replies, strict=True):
+            if "error" in reply:
+                data = reply["error"].get("data") or ""
+                raise decode_revert(data if isinstance(data, str) else "", str(reply["error"]))
+            results.append(method.decode_output(reply["result"]))
+        return results
+
+    def _session(self) -> Any:
+        if self._http is None:
+            import requests
+
+            self._http = requests.Session()
+        return self._http
+
     # ---- time ----
 
     def timestamp(self) -> int:
-        from brownie import chain
+        """The latest block's timestamp (the chain's clock, which brownie's may not match)."""
+        from brownie import web3
 
-        return int(chain.time())
+        return int(web3.eth.get_block("latest")["timestamp"])
 
     def advance_time(self, seconds: int) -> None:
         """Move the chain's clock forward and mine a block at the new time."""

@@ -70,10 +70,13 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def choose_port(preferred: int = 8545, host: str = "127.0.0.1") -> int:
-    """The preferred port if it is free, otherwise one the OS hands out."""
-    if port_is_free(preferred, host):
-        return preferred
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS considers free right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def choose_port(preferred: int = 8545, host: str = "127.0.0.1") -> int:
+    """The preferred port if it is free, otherwise one the OS hands out."""
+    return preferred if port_is_free(preferred, host) else free_port(host)
