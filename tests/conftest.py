@@ -30,9 +30,9 @@ def market(ledger: BrownieLedger) -> Market:
 @pytest.fixture
 def isolated(ledger: BrownieLedger) -> Iterator[BrownieLedger]:
     """Undo whatever a test does to the chain."""
-    ledger.snapshot()
+    snapshot = ledger.snapshot()
     yield ledger
-    ledger.revert()
+    ledger.revert(snapshot)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

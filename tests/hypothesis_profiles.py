@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 PROFILES = {
     # Hypothesis draws up to stateful_step_count steps per example, fewer on average; the
     # stateful test prints the steps it actually ran. ci: a few hundred; thorough: >= 10,000.
-    "ci": {"max_examples": 12, "stateful_step_count": 40},
-    "thorough": {"max_examples": 600, "stateful_step_count": 50},
+    "ci": {"max_examples": 30, "stateful_step_count": 20},
+    "thorough": {"max_examples": 800, "stateful_step_count": 25},
 }
 
 

@@ -205,15 +205,32 @@ class BrownieLedger:
         chain.sleep(int(seconds))
         chain.mine()
 
-    def snapshot(self) -> None:
+    def snapshot(self) -> str:
+        """Save the chain's state; returns an id for `revert`. Snapshots nest."""
         from brownie import chain
 
-        chain.snapshot()
+        # brownie's own snapshot keeps one slot; its helpers keep nonces and clock in step
+        return str(chain._take_snapshot())
 
-    def revert(self) -> None:
+    def revert(self, snapshot_id: str) -> None:
+        """Return to a saved state (the id is used up, as the node drops it)."""
         from brownie import chain
 
-        chain.revert()
+        chain._revert(snapshot_id)
+
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        reply = (
+            self._session()
+            .post(
+                self.rpc_url,
+                json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params},
+                timeout=60,
+            )
+            .json()
+        )
+        if "error" in reply:
+            raise ChainError(f"{method} failed: {reply['error']}")
+        return reply["result"]
 
     def gas_profile(self) -> dict[str, dict[str, int]]:
         """Gas used per contract function over this process's transactions (brownie's history)."""

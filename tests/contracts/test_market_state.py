@@ -14,7 +14,6 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
-    initialize,
     invariant,
     precondition,
     rule,
@@ -38,7 +37,7 @@ class MarketMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.s = self.scene
-        self.s.ledger.snapshot()
+        self.snapshot = self.s.ledger.snapshot()
         self.tokens = [self.s.token]
         self.accounts = [self.s.issuer, *self.s.investors]
         self.cash_holders = (
@@ -53,20 +52,10 @@ class MarketMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         STATS.append((self.steps, self.settled, dict(self.refusals)))
-        self.s.ledger.revert()
+        self.s.ledger.revert(self.snapshot)
 
     def _refused(self, exc: RuleViolation) -> None:
         self.refusals[exc.rule_id] = self.refusals.get(exc.rule_id, 0) + 1
-
-    @initialize()
-    def seed_holdings(self) -> None:
-        """Every investor starts with some tokens and cash, so that trades can happen early."""
-        s = self.s
-        for investor in s.investors:
-            s.mint(investor, 300)
-            s.fund(investor, 2_000_000, venue="NXT")
-            s.tx("CashToken", s.market.cash, "approve", s.venue("KDX"), 2**256 - 1, sender=investor)
-        self.cash_minted += 2_000_000 * len(s.investors)
 
     # ---- actions ----
 
@@ -304,6 +293,18 @@ class MarketMachine(RuleBasedStateMachine):
 
 
 def test_market_invariants_hold_under_random_operations(scene: Scene):
+    # every investor starts with tokens and cash committed to both venues, so trades happen early
+    for investor in scene.investors:
+        scene.mint(investor, 300)
+        scene.fund(investor, 2_000_000, venue="NXT")
+        scene.tx(
+            "CashToken",
+            scene.market.cash,
+            "approve",
+            scene.venue("KDX"),
+            2**256 - 1,
+            sender=investor,
+        )
     MarketMachine.scene = scene
     run_state_machine_as_test(MarketMachine, settings=stateful_settings())
     steps, settled = sum(n for n, _, _ in STATS), sum(n for _, n, _ in STATS)
