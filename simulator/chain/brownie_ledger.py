@@ -67,7 +67,9 @@ class BrownieLedger:
     # ---- lifecycle ----
 
     @classmethod
-    def start(cls, port: int | None = None) -> BrownieLedger:
+    def start(
+        cls, port: int | None = None, accounts: int = 20, genesis_timestamp: int | None = None
+    ) -> BrownieLedger:
         """Launch a fresh Anvil through brownie's development network, on `port` or, when
         8545 is taken by another chain, on a free port (a busy port is never attached to)."""
         project = load_project()
@@ -82,9 +84,13 @@ class BrownieLedger:
             )
         anvil = toolchain.anvil_binary()
         network = CONFIG.networks["development"]
-        network["cmd"] = "anvil"  # brownie picks its anvil backend by the command's name
+        # brownie picks its anvil backend by the command's name, and passes only the flags it
+        # knows; the genesis time goes into the command itself
+        network["cmd"] = (
+            "anvil" if genesis_timestamp is None else f"anvil --timestamp {genesis_timestamp}"
+        )
         network["host"] = "http://127.0.0.1"
-        network["cmd_settings"] = {**ANVIL_SETTINGS, "port": chosen}
+        network["cmd_settings"] = {**ANVIL_SETTINGS, "accounts": accounts, "port": chosen}
         _prepend_path(str(anvil.parent))
         with _quiet():
             brownie.network.connect("development")
@@ -205,6 +211,18 @@ class BrownieLedger:
         chain.sleep(int(seconds))
         chain.mine()
 
+    def set_time(self, unix_time: int) -> None:
+        """Give the next block this timestamp, if it is later than the chain's clock."""
+        if unix_time > self.timestamp():
+            self._rpc("evm_setNextBlockTimestamp", [int(unix_time)])
+
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+        reply = self._session().post(self.rpc_url, json=body, timeout=60).json()
+        if "error" in reply:
+            raise ChainError(f"{method} failed: {reply['error']}")
+        return reply["result"]
+
     def snapshot(self) -> str:
         """Save the chain's state; returns an id for `revert`. Snapshots nest."""
         from brownie import chain
@@ -217,20 +235,6 @@ class BrownieLedger:
         from brownie import chain
 
         chain._revert(snapshot_id)
-
-    def _rpc(self, method: str, params: list[Any]) -> Any:
-        reply = (
-            self._session()
-            .post(
-                self.rpc_url,
-                json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params},
-                timeout=60,
-            )
-            .json()
-        )
-        if "error" in reply:
-            raise ChainError(f"{method} failed: {reply['error']}")
-        return reply["result"]
 
     def gas_profile(self) -> dict[str, dict[str, int]]:
         """Gas used per contract function over this process's transactions (brownie's history)."""

@@ -1,0 +1,320 @@
+"""A licensed distributor: runs its venue's order books off-chain, matches, and submits matched
+trades to its Venue contract for settlement in batches; charges the venue's fees (on-chain)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from simulator import rules
+from simulator.actors.investor import Investor, OrderIntent
+from simulator.actors.view import PublicMarket, Quote, worst_fee
+from simulator.chain.ledger import Ledger, TxResult
+from simulator.errors import RuleViolation
+from simulator.eventlog import EventLog
+from simulator.events import (
+    FeeCharged,
+    ListingDecided,
+    OrderClosed,
+    OrderSubmitted,
+    QuoteSnapshot,
+    Refused,
+    TradeFailed,
+    TradeMatched,
+    TradeSettled,
+)
+from simulator.orderbook import Fill, Order, OrderBook
+from simulator.scenario import Regime, Venue
+
+BATCH_LIMIT = 40  # trades per settlement transaction: stays well inside the block gas limit
+
+
+@dataclass
+class MatchedTrade:
+    trade_id: int
+    asset: str
+    buyer: Investor
+    seller: Investor
+    quantity: int
+    price: int
+    buyer_is_maker: bool
+    matched_at: int
+    buyer_reserved: int
+
+
+class Distributor:
+    def __init__(
+        self,
+        spec: Venue,
+        operator: str,
+        venue_address: str,
+        ledger: Ledger,
+        log: EventLog,
+        market: PublicMarket,
+        regime: Regime,
+        tokens: dict[str, str],
+        trade_ids: itertools.count,
+        payee_names: dict[str, tuple[str, str]],
+    ) -> None:
+        self.name = spec.id
+        self.spec = spec
+        self.operator = operator
+        self.address = venue_address
+        self.ledger = ledger
+        self.log = log
+        self.market = market
+        self.regime = regime
+        self.tokens = tokens  # asset -> token address
+        self.trade_ids = trade_ids
+        self.payee_names = payee_names  # chain address -> (name, party type)
+        self.books: dict[str, OrderBook] = {}
+        self.orders: dict[int, tuple[Order, Investor, int]] = {}  # id -> (order, owner, cash left)
+        self.matched: list[MatchedTrade] = []
+        self.pending: dict[int, MatchedTrade] = {}  # accepted for deferred settlement
+        self.on_deferred: Callable[[str, int, int], None] | None = None  # (venue, trade id, due t)
+
+    # ---- listing ----
+
+    def decide_listing(
+        self, t: int, asset: str, issuer: str, issuer_decision: rules.Decision
+    ) -> bool:
+        """Accept or refuse a listing: rule spec first (KR-SEP-1, exclusivity), then the chain."""
+        if not issuer_decision.allowed:
+            self._listing(t, asset, False, issuer_decision.rule_id, issuer_decision.reason)
+            return False
+        token = self.tokens[asset]
+        self.ledger.transact("Venue", self.address, "requestListing", token, sender=issuer)
+        try:
+            tx = self.ledger.transact(
+                "Venue", self.address, "acceptListing", token, sender=self.operator
+            )
+        except RuleViolation as exc:
+            self._listing(t, asset, False, exc.rule_id, exc.reason)
+            return False
+        self._record_fees(t, tx)
+        self.books[asset] = OrderBook()
+        self.market.listings.setdefault(asset, []).append(self.name)
+        self._listing(t, asset, True, "", "")
+        return True
+
+    def _listing(self, t: int, asset: str, accepted: bool, rule_id: str, reason: str) -> None:
+        self.log.append(ListingDecided(t, self.name, asset, accepted, rule_id, reason))
+        if not accepted:
+            self.log.append(Refused(t, "listing", self.name, self.name, asset, rule_id, reason, 0))
+
+    # ---- orders ----
+
+    def receive(self, t: int, order_id: int, investor: Investor, intent: OrderIntent) -> None:
+        self.log.append(
+            OrderSubmitted(
+                t, order_id, investor.name, investor.investor_class, self.name, intent.asset,
+                intent.side, intent.quantity, intent.limit_price,
+            )
+        )  # fmt: skip
+        check = rules.first_refusal(
+            rules.trading_hours(self.regime, self.market.session_open),
+            rules.professional_venue(
+                self.regime, self.spec.professional_only, investor.investor_class, intent.side
+            ),
+            rules.price_limit(
+                self.regime,
+                intent.limit_price,
+                self.market.previous_close.get(intent.asset, 0),
+                30.0,
+            ),
+        )
+        if not check.allowed:
+            self.log.append(
+                Refused(
+                    t,
+                    "order",
+                    investor.name,
+                    self.name,
+                    intent.asset,
+                    check.rule_id,
+                    check.reason,
+                    order_id,
+                )
+            )
+            return
+        reserved = investor.on_order_reserved(intent, self.market)
+        order = Order(order_id, investor.name, intent.side, intent.quantity, intent.limit_price, t)
+        self.orders[order_id] = (order, investor, reserved)
+        book = self.books[intent.asset]
+        fills = (
+            book.submit(order) if self.spec.matching == "continuous" else self._rest(book, order)
+        )
+        self._on_fills(t, intent.asset, fills)
+        if not order.remaining:
+            self._close(t, intent.asset, order_id, "filled")
+
+    def _rest(self, book: OrderBook, order: Order) -> list[Fill]:
+        book.add(order)
+        return []
+
+    def call_auction(self, t: int) -> None:
+        for asset, book in sorted(self.books.items()):
+            fills = book.call_auction()
+            self._on_fills(t, asset, fills)
+            for fill in fills:
+                for o in (fill.buy, fill.sell):
+                    if not o.remaining and o.order_id in self.orders:
+                        self._close(t, asset, o.order_id, "filled")
+
+    def _on_fills(self, t: int, asset: str, fills: list[Fill]) -> None:
+        for fill in fills:
+            _, buyer, _ = self.orders[fill.buy.order_id]
+            _, seller, _ = self.orders[fill.sell.order_id]
+            trade_id = next(self.trade_ids)
+            value = fill.quantity * fill.price
+            reserve = value + worst_fee(self.spec.fees, value)
+            order, owner, left = self.orders[fill.buy.order_id]
+            taken = min(left, reserve)
+            self.orders[fill.buy.order_id] = (order, owner, left - taken)
+            buyer_is_maker = fill.aggressor == "sell"
+            self.matched.append(
+                MatchedTrade(
+                    trade_id,
+                    asset,
+                    buyer,
+                    seller,
+                    fill.quantity,
+                    fill.price,
+                    buyer_is_maker,
+                    t,
+                    taken,
+                )
+            )
+            self.log.append(
+                TradeMatched(
+                    t, trade_id, self.name, asset, buyer.name, seller.name, buyer.investor_class,
+                    seller.investor_class, fill.quantity, fill.price, fill.aggressor,
+                    fill.buy.order_id, fill.sell.order_id, fill.mid_before,
+                )
+            )  # fmt: skip
+            self.market.last_price[asset] = fill.price
+
+    def _close(self, t: int, asset: str, order_id: int, status: str) -> None:
+        order, owner, cash_left = self.orders.pop(order_id)
+        owner.on_release(order.side, asset, cash_left, order.remaining)
+        self.log.append(
+            OrderClosed(t, order_id, self.name, asset, order.filled, order.remaining, status)
+        )
+
+    def close_session(self, t: int) -> None:
+        """Day orders expire at the close; whatever matched settles."""
+        for asset, book in sorted(self.books.items()):
+            if self.spec.matching == "call_auction":
+                self._on_fills(t, asset, book.call_auction())
+            for order in book.clear():
+                self._close(t, asset, order.order_id, "expired")
+        self.settle(t)
+
+    def snapshot(self, t: int) -> None:
+        for asset, book in sorted(self.books.items()):
+            bid, ask = book.best_bid(), book.best_ask()
+            quote = Quote(bid.price if bid else 0, ask.price if ask else 0)
+            self.market.quotes[self.name, asset] = quote
+            self.log.append(
+                QuoteSnapshot(
+                    t,
+                    self.name,
+                    asset,
+                    quote.best_bid,
+                    quote.best_ask,
+                    book.depth("buy"),
+                    book.depth("sell"),
+                )
+            )
+
+    # ---- settlement ----
+
+    def settle(self, t: int, due: int = 0) -> None:
+        """Submit matched trades in batches; T+0 settles now, T+n is accepted until `due`."""
+        trades, self.matched = self.matched, []
+        for start in range(0, len(trades), BATCH_LIMIT):
+            batch = trades[start : start + BATCH_LIMIT]
+            encoded = [
+                (
+                    m.trade_id,
+                    self.tokens[m.asset],
+                    m.buyer.address,
+                    m.seller.address,
+                    m.quantity,
+                    m.price,
+                    m.buyer_is_maker,
+                )
+                for m in batch
+            ]
+            tx = self.ledger.transact(
+                "Venue", self.address, "settleBatch", encoded, due, sender=self.operator
+            )
+            by_id = {m.trade_id: m for m in batch}
+            for event in tx.named("TradeAccepted"):
+                trade = by_id[int(event.args["tradeId"])]
+                self.pending[trade.trade_id] = trade
+                if self.on_deferred is not None:
+                    self.on_deferred(self.name, trade.trade_id, trade.matched_at)
+            self.apply_settlement(t, tx, by_id)
+
+    def apply_settlement(self, t: int, tx: TxResult, trades: dict[int, MatchedTrade]) -> None:
+        """Record the chain's outcome of settled or failed trades and tell both investors."""
+        fees = self._record_fees(t, tx)
+        for event in tx.named("TradeSettled"):
+            m = trades[int(event.args["tradeId"])]
+            value = m.quantity * m.price
+            self.log.append(
+                TradeSettled(t, m.trade_id, self.name, m.asset, m.quantity, m.price, value)
+            )
+            m.buyer.on_settled(
+                "buy",
+                m.asset,
+                m.quantity,
+                value,
+                fees.get((m.trade_id, m.buyer.address), 0),
+                m.buyer_reserved,
+            )
+            m.seller.on_settled(
+                "sell", m.asset, m.quantity, value, fees.get((m.trade_id, m.seller.address), 0), 0
+            )
+            self.pending.pop(m.trade_id, None)
+        for event in tx.named("TradeFailed"):
+            m = trades[int(event.args["tradeId"])]
+            rule_id, reason = str(event.args["ruleId"]), str(event.args["reason"])
+            self.log.append(
+                TradeFailed(
+                    t, m.trade_id, self.name, m.asset, rule_id or "UNKNOWN", reason or "reverted"
+                )
+            )
+            m.buyer.on_release("buy", m.asset, m.buyer_reserved, 0)
+            m.seller.on_release("sell", m.asset, 0, m.quantity)
+            self.pending.pop(m.trade_id, None)
+
+    def _record_fees(self, t: int, tx: TxResult) -> dict[tuple[int, str], int]:
+        """FeeCharged events -> log; returns the fee each payer paid per trade."""
+        paid: dict[tuple[int, str], int] = {}
+        for event in tx.named("FeeCharged"):
+            trade_id, payer, payee = (
+                int(event.args["tradeId"]),
+                str(event.args["payer"]),
+                str(event.args["payee"]),
+            )
+            amount = int(event.args["amount"])
+            paid[trade_id, payer] = paid.get((trade_id, payer), 0) + amount
+            payer_name, payer_type = self.payee_names[payer]
+            payee_name, payee_type = self.payee_names[payee]
+            self.log.append(
+                FeeCharged(
+                    t,
+                    trade_id,
+                    self.name,
+                    payer_name,
+                    payer_type,
+                    payee_name,
+                    payee_type,
+                    amount,
+                    str(event.args["kind"]),
+                )
+            )
+        return paid

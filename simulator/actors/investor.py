@@ -1,0 +1,227 @@
+"""An investor: decides orders from its strategy, budget and the public market, keeps its own
+books (cash, holdings, reservations, invested amounts for KR-INV-2), and checks the rules
+before it acts. No credit, no short selling (KR-MKT-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator import rules
+from simulator.actors.view import PublicMarket, fee_for, worst_fee
+from simulator.scenario import Regime
+
+
+@dataclass(frozen=True)
+class OrderIntent:
+    venue: str
+    asset: str
+    side: str
+    quantity: int
+    limit_price: int
+
+
+class Investor:
+    def __init__(
+        self,
+        name: str,
+        address: str,
+        investor_class: str,
+        budget: int,
+        strategy: str,
+        orders_per_day: float,
+        rng: np.random.Generator,
+        regime: Regime,
+    ) -> None:
+        self.name = name
+        self.address = address
+        self.investor_class = investor_class
+        self.party_type = f"investor:{investor_class}"
+        self.budget = budget
+        self.strategy = strategy
+        self.orders_per_day = orders_per_day
+        self.rng = rng
+        self.regime = regime
+        self.cash = budget
+        self.holdings: dict[str, int] = defaultdict(int)
+        self.reserved_cash = 0
+        self.reserved_tokens: dict[str, int] = defaultdict(int)
+        self.invested: dict[tuple[str, int], int] = defaultdict(int)  # (issuer | "*", year)
+        self.subscribed_krw: dict[str, int] = defaultdict(int)
+
+    # ---- own books ----
+
+    def available_cash(self) -> int:
+        return self.cash - self.reserved_cash
+
+    def available_tokens(self, asset: str) -> int:
+        return self.holdings[asset] - self.reserved_tokens[asset]
+
+    def limit_check(self, issuer: str, year: int, value: int) -> rules.Decision:
+        """KR-INV-2 against what it has invested (and committed) this year."""
+        return rules.investment_limit(
+            self.regime,
+            self.investor_class,
+            self.invested["*", year],
+            self.invested[issuer, year],
+            value,
+        )
+
+    def commit_investment(self, issuer: str, year: int, value: int) -> None:
+        self.invested["*", year] += value
+        self.invested[issuer, year] += value
+
+    # ---- primary offering ----
+
+    def subscription_request(self, offering_price: int, wants: bool) -> int:
+        """Units it asks for in a fixed-price offering: a share of its budget."""
+        if not wants:
+            return 0
+        value = int(self.budget * self.rng.uniform(0.1, 0.5))
+        return max(value // offering_price, 0)
+
+    def allotted(self, asset: str, issuer: str, year: int, quantity: int, price: int) -> None:
+        self.cash -= quantity * price
+        self.holdings[asset] += quantity
+        self.subscribed_krw[asset] += quantity * price
+        self.commit_investment(issuer, year, quantity * price)
+
+    # ---- trading decisions ----
+
+    def next_arrival(self, session_seconds: int) -> float:
+        """Seconds of open market until its next order (Poisson arrivals)."""
+        if self.orders_per_day <= 0:
+            return float("inf")
+        return float(self.rng.exponential(session_seconds / self.orders_per_day))
+
+    def decide(self, market: PublicMarket) -> OrderIntent | None:
+        assets = sorted(a for a, venues in market.listings.items() if venues)
+        if not assets:
+            return None
+        asset = assets[int(self.rng.integers(len(assets)))]
+        venue = self._choose_venue(market, market.listings[asset])
+        if venue is None:
+            return None
+        side, price = self._side_and_price(market, asset)
+        if side == "sell" and self.available_tokens(asset) <= 0:
+            side = "buy"
+        price = self._within_limits(market, asset, price)
+        if side == "buy":
+            value = int(self.budget * self.rng.uniform(0.02, 0.15))
+            quantity = max(value // price, 1)
+        else:
+            held = self.available_tokens(asset)
+            quantity = max(int(held * self.rng.uniform(0.1, 0.6)), 1)
+        return OrderIntent(venue, asset, side, int(quantity), int(price))
+
+    def precheck(self, market: PublicMarket, intent: OrderIntent, year: int) -> rules.Decision:
+        """The rules an investor checks itself before it sends an order."""
+        value = intent.quantity * intent.limit_price
+        cost = value + worst_fee(market.fees[intent.venue], value)
+        return rules.first_refusal(
+            rules.trading_hours(self.regime, market.session_open),
+            rules.professional_venue(
+                self.regime,
+                market.professional_only[intent.venue],
+                self.investor_class,
+                intent.side,
+            ),
+            rules.no_credit(
+                self.regime,
+                intent.side,
+                self.available_cash(),
+                cost,
+                self.available_tokens(intent.asset),
+                intent.quantity,
+            ),
+            self.limit_check(market.issuer_of[intent.asset], year, value)
+            if intent.side == "buy"
+            else rules.ALLOW,
+        )
+
+    def _choose_venue(self, market: PublicMarket, venues: list[str]) -> str | None:
+        allowed = [
+            v
+            for v in venues
+            if not market.professional_only[v] or self.investor_class == "professional"
+        ]
+        if not allowed:
+            allowed = venues
+        weights = np.array([market.attractiveness[v] for v in allowed], dtype=float)
+        return allowed[int(self.rng.choice(len(allowed), p=weights / weights.sum()))]
+
+    def _side_and_price(self, market: PublicMarket, asset: str) -> tuple[str, int]:
+        reference = market.reference_price(asset)
+        noise = self.rng.normal(0, 0.01)
+        if self.strategy == "fundamental":
+            value = market.fundamental[asset]
+            side = "buy" if value > reference else "sell"
+            target = (reference + value) / 2
+            return side, _tick(target * (1 + noise / 2))
+        if self.strategy == "momentum":
+            side = "buy" if market.momentum(asset) >= 0 else "sell"
+            aggressive = 1.01 if side == "buy" else 0.99
+            return side, _tick(reference * aggressive * (1 + noise / 2))
+        side = "buy" if self.rng.random() < 0.5 else "sell"
+        offset = abs(noise) * (-1 if side == "buy" else 1)  # noise traders mostly quote passively
+        if self.rng.random() < 0.35:
+            offset = -offset  # and sometimes cross the spread
+        return side, _tick(reference * (1 + offset))
+
+    def _within_limits(self, market: PublicMarket, asset: str, price: int) -> int:
+        """Investors keep their limits inside the daily price band (KR-MKT-4)."""
+        close = market.previous_close.get(asset, 0)
+        if close and self.regime.enabled("KR-MKT-4"):
+            band = close * 0.3 * 0.999
+            price = int(min(max(price, close - band), close + band))
+        return max(_tick(price), 1)
+
+    # ---- messages from venues, the registrar and issuers ----
+
+    def on_order_reserved(self, intent: OrderIntent, market: PublicMarket) -> int:
+        """Reserve cash or tokens for an accepted order; returns the cash reserved."""
+        if intent.side == "buy":
+            value = intent.quantity * intent.limit_price
+            reserved = value + worst_fee(market.fees[intent.venue], value)
+            self.reserved_cash += reserved
+            return reserved
+        self.reserved_tokens[intent.asset] += intent.quantity
+        return 0
+
+    def on_release(self, side: str, asset: str, cash: int, tokens: int) -> None:
+        """Give back reservations of an order part that will not trade."""
+        if side == "buy":
+            self.reserved_cash -= cash
+        else:
+            self.reserved_tokens[asset] -= tokens
+
+    def on_settled(
+        self, side: str, asset: str, quantity: int, value: int, fee: int, reserved_cash: int
+    ) -> None:
+        if side == "buy":
+            self.reserved_cash -= reserved_cash
+            self.cash -= value + fee
+            self.holdings[asset] += quantity
+        else:
+            self.reserved_tokens[asset] -= quantity
+            self.holdings[asset] -= quantity
+            self.cash += value - fee
+
+    def on_distribution(self, amount: int) -> None:
+        self.cash += amount
+
+
+def _tick(price: float) -> int:
+    """Prices move in ticks of about 0.1% (at least 1 KRW)."""
+    tick = max(1, 10 ** max(int(np.log10(max(price, 1))) - 3, 0))
+    return int(round(price / tick) * tick)
+
+
+def year_of(start: dt.date, t: int) -> int:
+    return (start + dt.timedelta(seconds=t)).year
+
+
+__all__ = ["Investor", "OrderIntent", "fee_for", "year_of"]

@@ -1,0 +1,193 @@
+"""An issuer: its account manager mints the issue (retained share first, KR-ISS-2), places the
+primary offering with investors (fixed price or single-price auction, KR-INV-3 caps), and pays
+cash distributions (rent, royalties) to holders on the register."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator import rules
+from simulator.actors.investor import Investor
+from simulator.chain.ledger import Ledger
+from simulator.errors import RuleViolation
+from simulator.eventlog import EventLog
+from simulator.events import AssetIssued, DistributionPaid, Refused, Subscribed
+from simulator.scenario import Asset, Offering, Regime
+
+
+class Issuer:
+    def __init__(
+        self,
+        name: str,
+        address: str,
+        account_manager: str,
+        asset: Asset,
+        offering: Offering,
+        token: str,
+        cash_token: str,
+        ledger: Ledger,
+        log: EventLog,
+        regime: Regime,
+        rng: np.random.Generator,
+    ) -> None:
+        self.name = name
+        self.address = address
+        self.account_manager = account_manager
+        self.asset = asset
+        self.offering = offering
+        self.token = token
+        self.cash_token = cash_token
+        self.ledger = ledger
+        self.log = log
+        self.regime = regime
+        self.rng = rng
+        self.price = offering.price
+
+    def run_offering(self, t: int, investors: list[Investor], year: int) -> None:
+        o = self.offering
+        retained = rules.retained_share(self.regime, o.quantity)
+        if retained:
+            self.ledger.transact(
+                "SecurityToken",
+                self.token,
+                "mint",
+                self.address,
+                retained,
+                sender=self.account_manager,
+            )
+        eligible = [
+            i for i in investors if not o.professional_only or i.investor_class == "professional"
+        ]
+        wants = [self.rng.random() < o.demand_share for _ in eligible]
+        if o.method == "single_price_auction":
+            bids = [
+                (inv, self.price * self.rng.uniform(1.0, 1.3))
+                for inv, w in zip(eligible, wants, strict=True)
+                if w
+            ]
+            self.price = self._clearing_price(bids, o.quantity - retained)
+            requests = [
+                (inv, inv.subscription_request(self.price, bid >= self.price)) for inv, bid in bids
+            ]
+        else:
+            requests = [
+                (inv, inv.subscription_request(self.price, w))
+                for inv, w in zip(eligible, wants, strict=True)
+            ]
+        requests = [(inv, self._capped(t, inv, q, year)) for inv, q in requests if q > 0]
+        for investor, quantity in self._allocate(requests, o.quantity - retained):
+            self._allot(t, investor, quantity, year)
+        self.log.append(
+            AssetIssued(t, self.asset.id, self.asset.kind, self.name, o.quantity, self.price)
+        )
+
+    def _clearing_price(self, bids: list[tuple[Investor, float]], supply: int) -> int:
+        """Highest price at which the bids would take the whole supply; the start price if none."""
+        for price in sorted({int(b) for _, b in bids}, reverse=True):
+            demand = sum(inv.budget * 0.3 // price for inv, bid in bids if bid >= price)
+            if demand >= supply:
+                return price
+        return self.offering.price
+
+    def _capped(self, t: int, investor: Investor, quantity: int, year: int) -> int:
+        """Cut a request to what KR-INV-3 and KR-INV-2 allow, recording the refusal if any."""
+        size = self.offering.quantity * self.offering.price
+        cap = (
+            rules.subscription_cap_krw(self.regime, size)
+            if self.regime.enabled("KR-INV-3")
+            else 2**62
+        )
+        allowed = min(quantity, cap // self.price, investor.available_cash() // self.price)
+        while (
+            allowed > 0 and not investor.limit_check(self.name, year, allowed * self.price).allowed
+        ):
+            allowed //= 2
+        if allowed < quantity:
+            reason = rules.subscription(self.regime, 0, quantity * self.price, size)
+            if reason.allowed:
+                reason = investor.limit_check(self.name, year, quantity * self.price)
+            if not reason.allowed:
+                self.log.append(
+                    Refused(
+                        t,
+                        "subscription",
+                        investor.name,
+                        "",
+                        self.asset.id,
+                        reason.rule_id,
+                        reason.reason,
+                        0,
+                    )
+                )
+        return allowed
+
+    @staticmethod
+    def _allocate(
+        requests: list[tuple[Investor, int]], available: int
+    ) -> list[tuple[Investor, int]]:
+        """Pro rata when oversubscribed (rounded down, in request order)."""
+        wanted = sum(q for _, q in requests)
+        if wanted <= available:
+            return requests
+        return [(inv, q * available // wanted) for inv, q in requests]
+
+    def _allot(self, t: int, investor: Investor, quantity: int, year: int) -> None:
+        if quantity <= 0:
+            return
+        try:
+            self.ledger.transact(
+                "SecurityToken",
+                self.token,
+                "mint",
+                investor.address,
+                quantity,
+                sender=self.account_manager,
+            )
+        except RuleViolation as exc:
+            self.log.append(
+                Refused(
+                    t, "subscription", investor.name, "", self.asset.id, exc.rule_id, exc.reason, 0
+                )
+            )
+            return
+        self.ledger.transact(
+            "CashToken",
+            self.cash_token,
+            "transfer",
+            self.address,
+            quantity * self.price,
+            sender=investor.address,
+        )
+        investor.allotted(self.asset.id, self.name, year, quantity, self.price)
+        self.log.append(
+            Subscribed(
+                t, self.asset.id, investor.name, investor.investor_class, quantity, self.price
+            )
+        )
+
+    def pay_distribution(
+        self,
+        t: int,
+        value_per_unit: float,
+        days: int,
+        holders: list[tuple[Investor, int]],
+        bank: str,
+    ) -> None:
+        """Pay holders their share of the period's income; the income arrives from the bank."""
+        per_unit = int(value_per_unit * self.asset.distributions.yield_pct_year / 100 * days / 365)
+        payouts = [(inv, units * per_unit) for inv, units in holders if units * per_unit > 0]
+        total = sum(amount for _, amount in payouts)
+        if total <= 0:
+            return
+        self.ledger.transact("CashToken", self.cash_token, "mint", self.address, total, sender=bank)
+        for investor, amount in payouts:
+            self.ledger.transact(
+                "CashToken",
+                self.cash_token,
+                "transfer",
+                investor.address,
+                amount,
+                sender=self.address,
+            )
+            investor.on_distribution(amount)
+        self.log.append(DistributionPaid(t, self.asset.id, total, per_unit))

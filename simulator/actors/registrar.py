@@ -1,0 +1,43 @@
+"""KSD, the registrar: finalizes deferred trades on their settlement date (KR-SET-1)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from simulator.actors.distributor import Distributor
+from simulator.calendar import MarketCalendar
+from simulator.chain.ledger import Ledger
+from simulator.engine import Engine
+
+
+class Registrar:
+    def __init__(
+        self, address: str, ledger: Ledger, engine: Engine, calendar: MarketCalendar
+    ) -> None:
+        self.address = address
+        self.ledger = ledger
+        self.engine = engine
+        self.calendar = calendar
+        self.venues: dict[str, Distributor] = {}
+        self._due: dict[tuple[int, str], list[int]] = defaultdict(list)
+
+    def due_time(self, venue: str, matched_at: int) -> int:
+        return self.calendar.add_business_days(matched_at, self.venues[venue].spec.settlement_days)
+
+    def expect(self, venue: str, trade_id: int, matched_at: int) -> None:
+        """A venue accepted a trade for deferred settlement: finalize it on its due date."""
+        due = self.due_time(venue, matched_at)
+        key = (due, venue)
+        if not self._due[key]:
+            self.engine.at(due, lambda: self._finalize(key), priority=10)
+        self._due[key].append(trade_id)
+
+    def _finalize(self, key: tuple[int, str]) -> None:
+        due, venue_name = key
+        trade_ids = self._due.pop(key)
+        venue = self.venues[venue_name]
+        self.ledger.set_time(self.calendar.unix(due))
+        tx = self.ledger.transact(
+            "Venue", venue.address, "finalize", trade_ids, sender=self.address
+        )
+        venue.apply_settlement(self.engine.now, tx, {i: venue.pending[i] for i in trade_ids})

@@ -1,0 +1,205 @@
+"""What happened in a run: small frozen records in one append-only log.
+
+Every event carries `t`, the virtual time in seconds since the scenario's start. Money is in
+KRW (int), quantities in token units (int). Party types name the actor kind: "investor:general",
+"investor:income_qualified", "investor:professional", "issuer", "venue", "registrar".
+Metrics are pure functions of this log (simulator/metrics.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = "event"
+    t: int
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AssetIssued(Event):
+    """An issue registered and its primary offering completed."""
+
+    kind: ClassVar[str] = "asset_issued"
+    asset: str
+    asset_kind: str
+    issuer: str
+    total_quantity: int
+    offering_price: int
+
+
+@dataclass(frozen=True)
+class ListingDecided(Event):
+    kind: ClassVar[str] = "listing_decided"
+    venue: str
+    asset: str
+    accepted: bool
+    rule_id: str  # "" when accepted
+    reason: str
+
+
+@dataclass(frozen=True)
+class Subscribed(Event):
+    """A primary-offering allocation to an investor."""
+
+    kind: ClassVar[str] = "subscribed"
+    asset: str
+    investor: str
+    investor_class: str
+    quantity: int
+    price: int
+
+
+@dataclass(frozen=True)
+class OrderSubmitted(Event):
+    kind: ClassVar[str] = "order_submitted"
+    order_id: int
+    investor: str
+    investor_class: str
+    venue: str
+    asset: str
+    side: str  # "buy" | "sell"
+    quantity: int
+    limit_price: int
+
+
+@dataclass(frozen=True)
+class Refused(Event):
+    """An action refused under a rule: by the Python rule spec before it reached the chain, or
+    by a contract. `stage` is "order", "subscription", "listing" or "licence"."""
+
+    kind: ClassVar[str] = "refused"
+    stage: str
+    actor: str
+    venue: str
+    asset: str
+    rule_id: str
+    reason: str
+    ref: int  # order id or 0
+
+
+@dataclass(frozen=True)
+class OrderClosed(Event):
+    """An order left the book: filled, expired at the session's end, or cancelled."""
+
+    kind: ClassVar[str] = "order_closed"
+    order_id: int
+    venue: str
+    asset: str
+    filled: int
+    remaining: int
+    status: str  # "filled" | "expired" | "cancelled"
+
+
+@dataclass(frozen=True)
+class TradeMatched(Event):
+    kind: ClassVar[str] = "trade_matched"
+    trade_id: int
+    venue: str
+    asset: str
+    buyer: str
+    seller: str
+    buyer_class: str
+    seller_class: str
+    quantity: int
+    price: int
+    aggressor: str  # "buy" | "sell": the side of the incoming (taker) order
+    buy_order_id: int
+    sell_order_id: int
+    mid_before: float  # mid quote just before the match; NaN if the book was one-sided
+
+
+@dataclass(frozen=True)
+class TradeSettled(Event):
+    """Final settlement on the ledger (DvP): at T+0 in the batch, or on the due date."""
+
+    kind: ClassVar[str] = "trade_settled"
+    trade_id: int
+    venue: str
+    asset: str
+    quantity: int
+    price: int
+    value: int
+
+
+@dataclass(frozen=True)
+class TradeFailed(Event):
+    kind: ClassVar[str] = "trade_failed"
+    trade_id: int
+    venue: str
+    asset: str
+    rule_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FeeCharged(Event):
+    kind: ClassVar[str] = "fee_charged"
+    trade_id: int  # 0 for a listing fee
+    venue: str
+    payer: str
+    payer_type: str
+    payee: str
+    payee_type: str
+    amount: int
+    fee_kind: str  # "maker" | "taker" | "listing"
+
+
+@dataclass(frozen=True)
+class QuoteSnapshot(Event):
+    """The top of a venue's book, sampled at regular times while the market is open."""
+
+    kind: ClassVar[str] = "quote_snapshot"
+    venue: str
+    asset: str
+    best_bid: int  # 0 if none
+    best_ask: int  # 0 if none
+    bid_depth: int  # quantity at the best bid
+    ask_depth: int
+
+
+@dataclass(frozen=True)
+class DistributionPaid(Event):
+    """Cash paid to holders (rent, royalties) by the issuer."""
+
+    kind: ClassVar[str] = "distribution_paid"
+    asset: str
+    total: int
+    per_unit: int
+
+
+@dataclass(frozen=True)
+class InvestorState(Event):
+    """An investor's position at the start (t = 0) and at the end of the run."""
+
+    kind: ClassVar[str] = "investor_state"
+    investor: str
+    investor_class: str
+    cash: int
+    holdings_value: int  # marked at the last traded price (offering price if none)
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    AssetIssued,
+    ListingDecided,
+    Subscribed,
+    OrderSubmitted,
+    Refused,
+    OrderClosed,
+    TradeMatched,
+    TradeSettled,
+    TradeFailed,
+    FeeCharged,
+    QuoteSnapshot,
+    DistributionPaid,
+    InvestorState,
+)
+
+
+def columns(event_type: type[Event]) -> list[str]:
+    return [f.name for f in fields(event_type)]

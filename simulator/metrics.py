@@ -1,0 +1,329 @@
+"""Metrics of a run: pure functions from the event tables (`EventLog.tables()`) to DataFrames.
+
+Fees (KRW and bps of settled value), liquidity per venue and asset (spreads, depth, volume,
+turnover, Amihud illiquidity, fill rates), settlement latencies and fails, venue market shares
+with the HHI, outcomes per investor class, refusals by rule and stage; `all_metrics` gathers the
+tables and `summary` digests them into a small JSON-serialisable dict of headline figures.
+
+No I/O, no randomness; rows are sorted by their grouping keys ("ALL" rows come last). A missing
+or empty table is read as an empty one with its event's columns, so nothing raises on an empty
+log: the result is then an empty frame with its columns, or NaN values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator import events as ev
+
+Tables = Mapping[str, pd.DataFrame]
+ALL = "ALL"
+KEYS = ["venue", "asset"]
+ORDER_KEYS = ["venue", "asset", "side", "order_id"]
+FEE_KEYS = ["payer_type", "payee_type", "payee", "venue"]
+_DTYPES = {"int": "int64", "float": "float64", "bool": "bool"}
+_STATS = ["mean", "p50", "p95", "p99"]
+
+# fmt: off
+COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`, in order
+    "fees": [*FEE_KEYS, "krw", "bps_of_traded_value", "count"],
+    "fees_by_party": ["party_type", "paid_krw", "received_krw", "paid_bps"],
+    "liquidity": [
+        *KEYS, "quoted_spread_bps", "effective_spread_bps", "depth_at_best", "two_sided_share",
+        "trade_count", "traded_quantity", "traded_value", "turnover", "amihud", "fill_rate",
+    ],
+    "settlement": [
+        "venue", *[f"{m}_{s}" for m in ("order_to_match", "match_to_settle") for s in _STATS],
+        "settled", "failed", "fail_rate",
+    ],
+    "settlement_fails": ["venue", "rule_id", "reason", "count"],
+    "market_shares": ["asset", "venue", "traded_value", "share", "hhi"],
+    "investor_outcomes": [
+        "investor_class", "investors", "start_wealth", "end_wealth", "pnl", "pnl_pct",
+        "traded_value", "fees_paid", "refusals",
+    ],
+    "refusals": ["rule_id", "stage", "count"],
+}
+# fmt: on
+
+
+def _table(tables: Tables, event_type: type[ev.Event]) -> pd.DataFrame:
+    """The event kind's table; when missing or empty, an empty one with typed columns."""
+    table = tables.get(event_type.kind)
+    if table is not None and len(table) > 0:
+        return table
+    return pd.DataFrame(
+        {f.name: pd.Series(dtype=_DTYPES.get(str(f.type), "object")) for f in fields(event_type)}
+    )
+
+
+def _settled_value(tables: Tables) -> float:
+    """Total settled value of all trades (KRW); NaN when nothing settled."""
+    total = float(_table(tables, ev.TradeSettled)["value"].sum())
+    return total if total > 0 else math.nan
+
+
+def _traded(tables: Tables) -> pd.DataFrame:
+    """Matched trades with their KRW value (quantity * price)."""
+    trades = _table(tables, ev.TradeMatched)
+    return trades.assign(value=trades["quantity"] * trades["price"])
+
+
+def fees(tables: Tables) -> pd.DataFrame:
+    charged = _table(tables, ev.FeeCharged)
+    out = charged.groupby(FEE_KEYS, as_index=False).agg(
+        krw=("amount", "sum"), count=("amount", "size")
+    )
+    out["bps_of_traded_value"] = out["krw"] / _settled_value(tables) * 1e4
+    return out[COLUMNS["fees"]].reset_index(drop=True)
+
+
+def fees_by_party(tables: Tables) -> pd.DataFrame:
+    charged = _table(tables, ev.FeeCharged)
+    paid = charged.groupby("payer_type")["amount"].sum()
+    received = charged.groupby("payee_type")["amount"].sum()
+    out = pd.DataFrame({"paid_krw": paid, "received_krw": received}).fillna(0).astype("int64")
+    out = out.rename_axis("party_type").sort_index().reset_index()
+    out["paid_bps"] = out["paid_krw"] / _settled_value(tables) * 1e4
+    return out[COLUMNS["fees_by_party"]]
+
+
+def _quote_stats(quotes: pd.DataFrame) -> pd.DataFrame:
+    bid, ask = quotes["best_bid"].astype(float), quotes["best_ask"].astype(float)
+    two_sided = (bid > 0) & (ask > 0)
+    frame = quotes.assign(
+        spread=((ask - bid) / ((ask + bid) / 2) * 1e4).where(two_sided),
+        two_sided=two_sided.astype(float),
+        depth=(quotes["bid_depth"] + quotes["ask_depth"]).astype(float),
+    )
+    return frame.groupby(KEYS).agg(
+        quoted_spread_bps=("spread", "mean"),
+        depth_at_best=("depth", "mean"),
+        two_sided_share=("two_sided", "mean"),
+    )
+
+
+def _amihud(trades: pd.DataFrame, day_seconds: int) -> float:
+    """Mean over days with a previous trading day of |return| per million KRW traded."""
+    ordered = trades.sort_values("t", kind="stable")
+    daily = ordered.assign(day=ordered["t"] // day_seconds).groupby("day")
+    close, volume = daily["price"].last().astype(float), daily["value"].sum().astype(float)
+    if len(close) < 2:
+        return math.nan
+    ratio = (close / close.shift() - 1).abs() / volume.where(volume > 0) * 1e6
+    return float(ratio.iloc[1:].mean())
+
+
+def _trade_stats(trades: pd.DataFrame, day_seconds: int) -> pd.DataFrame:
+    price, mid = trades["price"].astype(float), trades["mid_before"].astype(float)
+    usable = np.isfinite(mid) & (mid > 0)
+    frame = trades.assign(effective=(2 * (price - mid).abs() / mid * 1e4).where(usable))
+    grouped = frame.groupby(KEYS)
+    out = grouped.agg(
+        effective_spread_bps=("effective", "mean"),
+        trade_count=("trade_id", "size"),
+        traded_quantity=("quantity", "sum"),
+        traded_value=("value", "sum"),
+    )
+    out["amihud"] = [_amihud(group, day_seconds) for _, group in grouped]
+    return out
+
+
+def _fill_rates(orders: pd.DataFrame, trades: pd.DataFrame) -> pd.Series:
+    """Per (venue, asset): quantity matched of the submitted orders over quantity submitted."""
+    buys = trades.assign(side="buy", order_id=trades["buy_order_id"])
+    sells = trades.assign(side="sell", order_id=trades["sell_order_id"])
+    filled = pd.concat([buys, sells]).groupby(ORDER_KEYS)["quantity"].sum().rename("filled")
+    orders = orders.merge(filled.reset_index(), how="left", on=ORDER_KEYS).fillna({"filled": 0})
+    sums = orders.groupby(KEYS)[["filled", "quantity"]].sum()
+    return sums["filled"] / sums["quantity"].where(sums["quantity"] > 0)
+
+
+def liquidity(tables: Tables, day_seconds: int = 86_400) -> pd.DataFrame:
+    trades = _traded(tables)
+    out = _quote_stats(_table(tables, ev.QuoteSnapshot)).join(
+        _trade_stats(trades, day_seconds), how="outer"
+    )
+    counts = ["trade_count", "traded_quantity", "traded_value"]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    out = out.reset_index().sort_values(KEYS, kind="stable").reset_index(drop=True)
+    issued = _table(tables, ev.AssetIssued).groupby("asset")["total_quantity"].sum()
+    total = out["asset"].map(issued).astype(float)
+    out["turnover"] = out["traded_quantity"] / total.where(total > 0)
+    rates = _fill_rates(_table(tables, ev.OrderSubmitted), trades)
+    out["fill_rate"] = rates.reindex(pd.MultiIndex.from_frame(out[KEYS])).to_numpy(dtype=float)
+    return out[COLUMNS["liquidity"]]
+
+
+def _latencies(tables: Tables) -> pd.DataFrame:
+    """Per matched trade: `order_to_match` (t_match minus the earlier of its two orders'
+    submission times; NaN unless both are known) and `match_to_settle`."""
+    trades = _table(tables, ev.TradeMatched)
+    submitted = _table(tables, ev.OrderSubmitted).groupby(ORDER_KEYS, as_index=False)["t"].min()
+    for side in ("buy", "sell"):
+        times = submitted[submitted["side"] == side].drop(columns="side")
+        times = times.rename(columns={"order_id": f"{side}_order_id", "t": f"t_{side}"})
+        trades = trades.merge(times, how="left", on=[*KEYS, f"{side}_order_id"])
+    first = trades[["t_buy", "t_sell"]].astype(float).min(axis=1, skipna=False)
+    settled_at = _table(tables, ev.TradeSettled).groupby("trade_id")["t"].min()
+    return trades.assign(
+        order_to_match=trades["t"] - first,
+        match_to_settle=trades["trade_id"].map(settled_at).astype(float) - trades["t"],
+    )
+
+
+def _describe(values: pd.Series, name: str) -> dict[str, float]:
+    data = values.dropna().to_numpy(dtype=float)
+    if len(data) == 0:
+        return {f"{name}_{s}": math.nan for s in _STATS}
+    p50, p95, p99 = np.percentile(data, [50, 95, 99])
+    stats = [data.mean(), p50, p95, p99]
+    return {f"{name}_{s}": float(v) for s, v in zip(_STATS, stats, strict=True)}
+
+
+def _of(frame: pd.DataFrame, venue: str) -> pd.DataFrame:
+    return frame if venue == ALL else frame[frame["venue"] == venue]
+
+
+def _settlement_row(venue: str, lat: pd.DataFrame, settled: int, failed: int) -> dict[str, Any]:
+    return {
+        "venue": venue,
+        **_describe(lat["order_to_match"], "order_to_match"),
+        **_describe(lat["match_to_settle"], "match_to_settle"),
+        "settled": settled,
+        "failed": failed,
+        "fail_rate": failed / (settled + failed) if settled + failed else math.nan,
+    }
+
+
+def settlement(tables: Tables) -> pd.DataFrame:
+    """Latencies and settlement counts per venue, then over all venues (venue "ALL")."""
+    lat = _latencies(tables)
+    settled, failed = _table(tables, ev.TradeSettled), _table(tables, ev.TradeFailed)
+    venues = sorted(set(lat["venue"]) | set(settled["venue"]) | set(failed["venue"]))
+    rows = [
+        _settlement_row(v, _of(lat, v), len(_of(settled, v)), len(_of(failed, v)))
+        for v in [*venues, ALL]
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS["settlement"])
+
+
+def settlement_fails(tables: Tables) -> pd.DataFrame:
+    failed = _table(tables, ev.TradeFailed)
+    counts = failed.groupby(["venue", "rule_id", "reason"]).size().rename("count")
+    return counts.reset_index()[COLUMNS["settlement_fails"]]
+
+
+def market_shares(tables: Tables) -> pd.DataFrame:
+    settled = _table(tables, ev.TradeSettled)
+    per_asset = settled.groupby(["asset", "venue"], as_index=False)["value"].sum()
+    overall = settled.groupby("venue", as_index=False)["value"].sum().assign(asset=ALL)
+    out = pd.concat([per_asset, overall], ignore_index=True)
+    out = out.rename(columns={"value": "traded_value"})
+    total = out.groupby("asset")["traded_value"].transform("sum").astype(float)
+    out["share"] = out["traded_value"] / total.where(total > 0)
+    hhi = ((out["share"] * 100) ** 2).groupby(out["asset"]).transform("sum")
+    out["hhi"] = hhi.where(total > 0)
+    return out[COLUMNS["market_shares"]]
+
+
+def _per_investor(states: pd.DataFrame) -> pd.DataFrame:
+    """Each investor's class, first and last wealth, and whether it is present at the start."""
+    ordered = states.sort_values("t", kind="stable")
+    ordered = ordered.assign(wealth=ordered["cash"] + ordered["holdings_value"])
+    per = ordered.groupby("investor").agg(
+        investor_class=("investor_class", "last"), start=("wealth", "first"), end=("wealth", "last")
+    )
+    at_start = ordered.loc[ordered["t"] == ordered["t"].min(), "investor"]
+    return per.assign(at_start=per.index.isin(at_start))
+
+
+def investor_outcomes(tables: Tables) -> pd.DataFrame:
+    per = _per_investor(_table(tables, ev.InvestorState))
+    out = per.groupby("investor_class").agg(
+        investors=("at_start", "sum"), start_wealth=("start", "sum"), end_wealth=("end", "sum")
+    )
+    out["pnl"] = out["end_wealth"] - out["start_wealth"]
+    out["pnl_pct"] = out["pnl"] / out["start_wealth"].where(out["start_wealth"] != 0) * 100
+    trades = _traded(tables)
+    sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
+    traded = pd.concat(sides).groupby(level=0).sum()
+    out["traded_value"] = traded.reindex(out.index, fill_value=0).astype("int64")
+    paid = _table(tables, ev.FeeCharged).groupby("payer_type")["amount"].sum()
+    payer_types = [f"investor:{c}" for c in out.index]
+    out["fees_paid"] = paid.reindex(payer_types, fill_value=0).to_numpy(dtype="int64")
+    refused = _table(tables, ev.Refused)["actor"].map(per["investor_class"]).value_counts()
+    out["refusals"] = refused.reindex(out.index, fill_value=0).astype("int64")
+    out["investors"] = out["investors"].astype("int64")
+    return out.reset_index()[COLUMNS["investor_outcomes"]]
+
+
+def refusals(tables: Tables) -> pd.DataFrame:
+    refused = _table(tables, ev.Refused)[["rule_id", "stage"]]
+    failed = _table(tables, ev.TradeFailed)[["rule_id"]].assign(stage="settlement")
+    both = pd.concat([refused, failed], ignore_index=True)
+    return both.groupby(["rule_id", "stage"]).size().rename("count").reset_index()
+
+
+def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
+    return {
+        "fees": fees(tables),
+        "fees_by_party": fees_by_party(tables),
+        "liquidity": liquidity(tables),
+        "settlement": settlement(tables),
+        "settlement_fails": settlement_fails(tables),
+        "market_shares": market_shares(tables),
+        "investor_outcomes": investor_outcomes(tables),
+        "refusals": refusals(tables),
+    }
+
+
+def _num(value: Any, digits: int = 6) -> int | float | None:
+    """A JSON-safe number: ints as int, floats to `digits` significant digits, NaN as None."""
+    if value is None or isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    number = float(value)
+    return float(f"{number:.{digits}g}") if math.isfinite(number) else None
+
+
+def _get(metrics: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    frame = metrics.get(key)
+    return frame if frame is not None else pd.DataFrame(columns=COLUMNS[key])
+
+
+def summary(metrics: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    shares = _get(metrics, "market_shares")
+    overall = shares[shares["asset"] == ALL]
+    total = float(overall["traded_value"].sum())
+    fees_krw = int(_get(metrics, "fees")["krw"].sum())
+    liq = _get(metrics, "liquidity")
+    settle = _get(metrics, "settlement")
+    row = settle[settle["venue"] == ALL]
+    at = row.iloc[0] if len(row) else pd.Series(index=settle.columns, dtype=float)
+    refused = _get(metrics, "refusals").groupby("rule_id")["count"].sum()
+    return {
+        "total_settled_value_krw": int(total),
+        "trade_count": int(liq["trade_count"].sum()),
+        "fees_krw": fees_krw,
+        "fees_bps": _num(fees_krw / total * 1e4 if total > 0 else None),
+        "market_share": {
+            str(v): _num(s) for v, s in zip(overall["venue"], overall["share"], strict=True)
+        },
+        "hhi": _num(overall["hhi"].iloc[0]) if len(overall) else None,
+        "order_to_match_mean_s": _num(at["order_to_match_mean"]),
+        "order_to_match_p95_s": _num(at["order_to_match_p95"]),
+        "match_to_settle_mean_s": _num(at["match_to_settle_mean"]),
+        "match_to_settle_p95_s": _num(at["match_to_settle_p95"]),
+        "settlement_fails": int(settle.loc[settle["venue"] == ALL, "failed"].sum()),
+        "quoted_spread_bps_mean": _num(liq["quoted_spread_bps"].astype(float).mean()),
+        "effective_spread_bps_mean": _num(liq["effective_spread_bps"].astype(float).mean()),
+        "refusals": {str(rule): int(n) for rule, n in refused.items()},
+    }

@@ -1,0 +1,332 @@
+"""Scenario files: YAML market designs loaded once into typed, validated pydantic models.
+
+Unknown keys are errors; every value is checked; references between sections (an asset's
+issuer, a venue's operator, an offering's asset) must resolve. `load_scenario` raises
+ScenarioError listing every problem with its field path and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.errors import StosimError
+
+SCHEMA_VERSION = 1
+MAX_SCENARIO_BYTES = 1_000_000
+
+RULE_IDS = (
+    "KR-SEP-1", "KR-SEP-2", "KR-LIC-1", "KR-LIC-2", "KR-LIC-3", "KR-MKT-1", "KR-MKT-2", "KR-MKT-3",
+    "KR-MKT-4", "KR-SET-1", "KR-SET-2", "KR-SET-3", "KR-INV-1", "KR-INV-2", "KR-INV-3", "KR-INV-4",
+    "KR-ISS-1", "KR-ISS-2", "KR-DIS-1", "KR-LED-1", "KR-LED-2",
+)  # fmt: skip
+
+Krw = Annotated[int, Field(ge=0, description="Korean won")]
+Bps = Annotated[int, Field(ge=0, le=10_000, description="basis points")]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TradingHours(Strict):
+    open: dt.time = dt.time(9, 0)
+    close: dt.time = dt.time(15, 30)
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> TradingHours:
+        if self.open >= self.close:
+            raise ValueError("open must be before close")
+        return self
+
+
+class MarketSpec(Strict):
+    start: dt.date = dt.date(2027, 2, 4)
+    days: int = Field(30, ge=1, le=3_660, description="calendar days simulated")
+    calendar: Literal["krx", "24/7"] = "krx"
+    trading_hours: TradingHours = TradingHours()
+    holidays: list[dt.date] = []
+    price_limit_pct: float = Field(30.0, gt=0, le=100, description="KR-MKT-4 daily limit")
+    quote_interval_minutes: int = Field(30, ge=1, le=1_440)
+
+
+class RegimeParams(Strict):
+    otc_venue_min_equity: Krw = 6_000_000_000
+    professional_venue_min_equity: Krw = 3_000_000_000
+    issuer_account_manager_min_equity: Krw = 2_000_000_000
+    max_venue_licences: int = Field(2, ge=0, le=100)
+    small_offering_cap: Krw = 1_000_000_000
+    tier_two_cap: Krw = 10_000_000_000
+    retained_share_bps: Bps = 500
+    disclosure_threshold_bps: Bps = 500
+    subscription_cap_bps: Bps = 500
+    subscription_cap_krw: Krw = 3_000_000
+    general_per_issuer_krw: Krw = 5_000_000
+    general_annual_krw: Krw = 10_000_000
+    income_qualified_per_issuer_krw: Krw = 10_000_000
+    income_qualified_annual_krw: Krw = 20_000_000
+
+
+class Regime(Strict):
+    rules: dict[str, bool] = Field({}, description="rule ID -> on/off; rules not named are on")
+    params: RegimeParams = RegimeParams()
+    incumbent_exclusivity_days: int = Field(
+        0, ge=0, description="days only incumbent venues may list"
+    )
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> Regime:
+        unknown = sorted(set(self.rules) - set(RULE_IDS))
+        if unknown:
+            raise ValueError(f"unknown rule IDs {unknown}; allowed: {', '.join(RULE_IDS)}")
+        return self
+
+    def enabled(self, rule_id: str) -> bool:
+        return self.rules.get(rule_id, True)
+
+
+class Firm(Strict):
+    id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    role: Literal["issuer", "securities_firm", "venue_operator"]
+    equity_krw: Krw
+    group: int = Field(0, ge=0, description="related-party group; 0 = none")
+    issuer_account_manager: bool = Field(False, description="KR-LIC-2 licence for an issuer")
+    incumbent: bool = Field(False, description="venue operator licensed before the scenario starts")
+
+
+class Fundamental(Strict):
+    initial: Krw = Field(gt=0)
+    drift_pct_year: float = Field(0.0, ge=-100, le=100)
+    volatility_pct_year: float = Field(10.0, ge=0, le=300)
+
+
+class Distributions(Strict):
+    every_days: int = Field(90, ge=1)
+    yield_pct_year: float = Field(0.0, ge=0, le=100)
+
+
+class Asset(Strict):
+    id: str = Field(min_length=1, max_length=11, pattern=r"^[A-Za-z0-9]+$")
+    kind: Literal["real_estate", "music_royalty", "art", "receivables", "livestock"]
+    issuer: str
+    underwriter: str | None = None
+    arranger: str | None = None
+    settlor: str | None = None
+    account_manager: str | None = Field(None, description="securities firm; default: the issuer")
+    fundamental: Fundamental
+    distributions: Distributions = Distributions()
+
+
+class Offering(Strict):
+    asset: str
+    quantity: int = Field(gt=0, le=10**12)
+    price: Krw = Field(gt=0)
+    method: Literal["fixed_price", "single_price_auction"] = "fixed_price"
+    disclosure: Literal["none", "tier_two", "registration_statement"] = "none"
+    professional_only: bool = False
+    demand_share: Share = Field(0.5, description="share of investors who subscribe")
+
+
+class FeeSchedule(Strict):
+    maker_bps: Bps = 0
+    taker_bps: Bps = 0
+    flat_fee: Krw = 0
+    min_fee: Krw = 0
+    listing_fee: Krw = 0
+    venue_share_bps: Bps = 10_000
+
+
+class Venue(Strict):
+    id: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")
+    operator: str
+    fees: FeeSchedule = FeeSchedule()
+    matching: Literal["continuous", "call_auction"] = "continuous"
+    call_interval_minutes: int = Field(60, ge=1, le=1_440)
+    settlement_days: int = Field(2, ge=0, le=10, description="0 = on-ledger DvP at T+0")
+    batch_minutes: int = Field(30, ge=1, le=1_440, description="how often matched trades settle")
+    professional_only: bool = False
+    attractiveness: float = Field(
+        1.0, gt=0, description="relative pull on investors (network effect)"
+    )
+
+
+class Budget(Strict):
+    median_krw: Krw = Field(gt=0)
+    sigma: float = Field(0.5, ge=0, le=3, description="lognormal spread")
+
+
+class Strategies(Strict):
+    noise: Share = 0.6
+    fundamental: Share = 0.3
+    momentum: Share = 0.1
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Strategies:
+        total = self.noise + self.fundamental + self.momentum
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"strategy shares must add up to 1, not {total:g}")
+        return self
+
+
+class InvestorGroup(Strict):
+    investor_class: Literal["general", "income_qualified", "professional"] = Field(alias="class")
+    count: int = Field(ge=0, le=100_000)
+    budget: Budget
+    strategies: Strategies = Strategies()
+    orders_per_day: float = Field(1.0, ge=0, le=1_000)
+
+
+class Ledger(Strict):
+    backend: Literal["anvil"] = "anvil"
+
+
+class Scenario(Strict):
+    schema_version: Literal[1] = Field(description=f"must be {SCHEMA_VERSION}")
+    name: str = Field(min_length=1, max_length=80)
+    question: str = Field("", max_length=2_000)
+    seed: int = Field(0, ge=0, lt=2**63)
+    market: MarketSpec = MarketSpec()
+    regime: Regime = Regime()
+    firms: list[Firm] = Field(min_length=1)
+    assets: list[Asset] = Field(min_length=1)
+    offerings: list[Offering] = Field(min_length=1)
+    venues: list[Venue] = Field(min_length=1)
+    investors: list[InvestorGroup] = Field(min_length=1)
+    ledger: Ledger = Ledger()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Scenario:
+        problems: list[str] = []
+        firms = {f.id: f for f in self.firms}
+        _unique(problems, "firms", [f.id for f in self.firms])
+        _unique(problems, "assets", [a.id for a in self.assets])
+        _unique(problems, "venues", [v.id for v in self.venues])
+        for i, asset in enumerate(self.assets):
+            for field in ("issuer", "underwriter", "arranger", "settlor", "account_manager"):
+                ref = getattr(asset, field)
+                if ref is not None and ref not in firms:
+                    problems.append(
+                        f"assets.{i}.{field}: unknown firm {ref!r}; firms are {sorted(firms)}"
+                    )
+            if asset.issuer in firms and firms[asset.issuer].role != "issuer":
+                problems.append(
+                    f"assets.{i}.issuer: firm {asset.issuer!r} has role {firms[asset.issuer].role}"
+                )
+        assets = {a.id for a in self.assets}
+        for i, offering in enumerate(self.offerings):
+            if offering.asset not in assets:
+                problems.append(
+                    f"offerings.{i}.asset: unknown asset {offering.asset!r}; "
+                    f"assets are {sorted(assets)}"
+                )
+        _unique(problems, "offerings", [o.asset for o in self.offerings], what="asset")
+        missing = sorted(assets - {o.asset for o in self.offerings})
+        if missing:
+            problems.append(f"offerings: assets {missing} have no offering")
+        for i, venue in enumerate(self.venues):
+            operator = firms.get(venue.operator)
+            if operator is None:
+                problems.append(
+                    f"venues.{i}.operator: unknown firm {venue.operator!r}; "
+                    f"firms are {sorted(firms)}"
+                )
+            elif operator.role != "venue_operator":
+                problems.append(
+                    f"venues.{i}.operator: firm {venue.operator!r} has role {operator.role}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def firm(self, firm_id: str) -> Firm:
+        return next(f for f in self.firms if f.id == firm_id)
+
+    def offering_of(self, asset_id: str) -> Offering:
+        return next(o for o in self.offerings if o.asset == asset_id)
+
+
+def _unique(problems: list[str], section: str, ids: list[str], what: str = "id") -> None:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            problems.append(f"{section}.{i}.{what}: duplicate {ident!r}")
+        seen.add(ident)
+
+
+class ScenarioError(StosimError):
+    """A scenario file that cannot be used; `problems` lists (field path, message)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {path or '(file)'}: {message}" for path, message in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+def parse_scenario(
+    data: Any, source: str = "scenario", overrides: dict[str, Any] | None = None
+) -> Scenario:
+    """Validate already-parsed YAML/JSON data (with optional dotted-path overrides)."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            source, [("", f"expected a mapping of sections, got {type(data).__name__}")]
+        )
+    if overrides:
+        data = apply_overrides(data, overrides)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(str(path), [("", f"file is larger than {MAX_SCENARIO_BYTES:,} bytes")])
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(str(path), [("", f"not valid YAML: {exc}")]) from None
+    return parse_scenario(data, str(path), overrides)
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `data` with values set at dotted paths, e.g. {"venues.0.settlement_days": 0}."""
+    import copy
+
+    result = copy.deepcopy(data)
+    for dotted, value in overrides.items():
+        node: Any = result
+        keys = dotted.split(".")
+        for key in keys[:-1]:
+            node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+        last = keys[-1]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+    return result
+
+
+def _describe(err: Any) -> tuple[str, str]:
+    path = ".".join(str(p) for p in err["loc"])
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown key (not part of schema version 1)"
+    elif err["type"] == "literal_error" or (
+        "input" in err and not isinstance(err["input"], (dict, list))
+    ):
+        message = f"{message} (got {err['input']!r})"
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return path, message
