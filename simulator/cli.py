@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -86,6 +87,95 @@ def _wait_for_interrupt() -> None:
             time.sleep(3600)
     except KeyboardInterrupt:
         err.print("stopping the chain")
+
+
+def _fail(exc: StosimError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(1)
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.")],
+) -> None:
+    """Check a scenario file; every problem is reported with its field path and what is allowed."""
+    from simulator.scenario import load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+    except StosimError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{scenario}: valid ({loaded.name}, schema version {loaded.schema_version})")
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path, typer.Argument(help="A scenario YAML file, e.g. scenarios/baseline-2027.yaml.")
+    ],
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's own).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output directory (default: out/<scenario name>).")
+    ] = None,
+) -> None:
+    """Run a scenario on a fresh Anvil; write the event log, metric tables and summary.json."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from simulator.output import write_run
+    from simulator.report import print_run
+    from simulator.runner import run_scenario
+    from simulator.scenario import load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+    except StosimError as exc:
+        raise _fail(exc) from None
+    target = out or Path("out") / loaded.name
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(f"running {loaded.name}", total=1.0)
+            result = run_scenario(
+                loaded, seed, progress=lambda share: bar.update(task, completed=share)
+            )
+    except StosimError as exc:
+        raise _fail(exc) from None
+    write_run(result, target)
+    print_run(Console(), result.summary, result.metrics)
+    err.print(f"wrote {target}/ (events/*.parquet, metrics/*.csv, summary.json)")
+
+
+@app.command()
+def compare(
+    runs: Annotated[
+        list[Path], typer.Argument(help="Run directories (with summary.json) or scenario files.")
+    ],
+) -> None:
+    """Print fees, liquidity and settlement of several runs side by side."""
+    from simulator.output import read_summary
+    from simulator.report import print_comparison
+    from simulator.runner import run_scenario
+    from simulator.scenario import load_scenario
+
+    summaries: dict[str, dict[str, Any]] = {}
+    for path in runs:
+        try:
+            if path.is_dir():
+                summaries[path.name] = read_summary(path)
+            else:
+                loaded = load_scenario(path)
+                err.print(f"[dim]running {loaded.name}...[/dim]")
+                summaries[loaded.name] = run_scenario(loaded).summary
+        except (OSError, ValueError) as exc:
+            raise _fail(StosimError(f"{path}: {exc}")) from None
+        except StosimError as exc:
+            raise _fail(exc) from None
+    print_comparison(Console(), summaries)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -335,7 +336,7 @@ class Simulation:
             for venue in self.venues.values():
                 venue.tokens[asset.id] = token
                 self.engine.at(
-                    self._listing_time(venue), lambda v=venue, a=asset: self._list(v, a), priority=0
+                    self._listing_time(venue), partial(self._list, venue, asset), priority=0
                 )
 
     def _listing_time(self, venue: Distributor) -> int:
@@ -363,7 +364,7 @@ class Simulation:
         for investor in self.investors:
             t = session.open + investor.next_arrival(length)
             while t < session.close:
-                e.at(int(t), lambda inv=investor: self._investor_acts(inv), priority=50)
+                e.at(int(t), partial(self._investor_acts, investor), priority=50)
                 t += investor.next_arrival(length)
         step = self.s.market.quote_interval_minutes * 60
         for t in range(session.open + step, session.close, step):
@@ -371,11 +372,11 @@ class Simulation:
         for venue in self.venues.values():
             batch = venue.spec.batch_minutes * 60
             for t in range(session.open + batch, session.close, batch):
-                e.at(t, lambda v=venue: self._settle(v), priority=70)
+                e.at(t, partial(self._settle, venue), priority=70)
             if venue.spec.matching == "call_auction":
                 call = venue.spec.call_interval_minutes * 60
                 for t in range(session.open + call, session.close, call):
-                    e.at(t, lambda v=venue: v.call_auction(self.engine.now), priority=65)
+                    e.at(t, partial(self._call_auction, venue), priority=65)
         e.at(session.close, self._close_session, priority=90)
 
     def _open_session(self) -> None:
@@ -418,6 +419,9 @@ class Simulation:
                 intent.quantity * intent.limit_price,
             )
 
+    def _call_auction(self, venue: Distributor) -> None:
+        venue.call_auction(self.engine.now)
+
     def _snapshot(self) -> None:
         for venue in self.venues.values():
             venue.snapshot(self.engine.now)
@@ -435,14 +439,14 @@ class Simulation:
     def _schedule_fundamentals_and_distributions(self) -> None:
         rng = self.engine.child_rng()
         for day in range(1, self.s.market.days):
-            self.engine.at(day * DAY, lambda r=rng: self._step_fundamentals(r), priority=0)
+            self.engine.at(day * DAY, partial(self._step_fundamentals, rng), priority=0)
         for asset in self.s.assets:
             every = asset.distributions.every_days
             if asset.distributions.yield_pct_year <= 0:
                 continue
             for day in range(every, self.s.market.days, every):
                 self.engine.at(
-                    day * DAY + 1, lambda a=asset.id, d=every: self._distribute(a, d), priority=5
+                    day * DAY + 1, partial(self._distribute, asset.id, every), priority=5
                 )
 
     def _step_fundamentals(self, rng: np.random.Generator) -> None:
