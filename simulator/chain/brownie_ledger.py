@@ -150,9 +150,14 @@ class BrownieLedger:
         self, contract: str, address: str, function: str, *args: Any, sender: str
     ) -> TxResult:
         """Send a transaction; a revert raises RuleViolation or ContractRevert."""
+        from brownie.exceptions import TransactionError
+
         method = getattr(self._at(contract, address), function)
         with _quiet(), self._reverts():
-            tx = method.transact(*args, {"from": sender}, silent=True)
+            try:
+                tx = method.transact(*args, {"from": sender}, silent=True)
+            except TransactionError as exc:
+                tx = _recover_dropped(exc)
         events = [
             ChainEvent(name=str(ev.name), address=str(ev.address), args=dict(ev))
             for ev in tx.events
@@ -274,6 +279,26 @@ def _revert_data(exc: Any) -> str:
         return str(trace["result"].get("output") or "")
     except Exception:
         return ""
+
+
+def _recover_dropped(exc: Exception) -> Any:
+    """brownie sometimes reports a mined transaction as "dropped" (a race between its nonce and
+    transaction look-ups on a fast node); fetch the receipt again instead of failing the run."""
+    from brownie import web3
+    from brownie.exceptions import VirtualMachineError
+    from brownie.network.transaction import TransactionReceipt
+
+    message = str(exc)
+    if "Tx dropped" not in message:
+        raise exc
+    txid: Any = message.split()[-1]
+    web3.eth.wait_for_transaction_receipt(txid, timeout=60)
+    receipt = TransactionReceipt(txid, silent=True)
+    if receipt.status == 0:
+        error = VirtualMachineError(ValueError("reverted"))
+        error.txid = txid
+        raise error
+    return receipt
 
 
 def _probe(rpc_url: str) -> str | None:
