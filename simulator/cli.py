@@ -178,5 +178,19 @@ def compare(
     print_comparison(Console(), summaries)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the API and the dashboard (DATABASE_URL picks the store; SQLite by default)."""
+    import uvicorn
+
+    from api.main import create_app
+
+    err.print(f"dashboard: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
+    uvicorn.run(create_app(), host=host, port=port)
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,57 @@
+"""The store: engine from the settings, schema created (and versioned) on start-up, sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from api.models import SCHEMA_VERSION, RunRow, StoreInfo, utcnow
+
+UNFINISHED = ("queued", "running")
+
+
+def make_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            database_url, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _wal(connection, _record):
+            # readers and the run processes' writers do not block each other
+            connection.execute("PRAGMA journal_mode=WAL")
+
+        return engine
+    return create_engine(database_url, pool_pre_ping=True)
+
+
+def init_store(engine: Engine) -> int:
+    """Create missing tables, record the schema version, and mark runs that were in flight when
+    the server last stopped as interrupted. Returns how many were interrupted."""
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        info = session.get(StoreInfo, 1)
+        if info is None:
+            session.add(StoreInfo(id=1, schema_version=SCHEMA_VERSION))
+        elif info.schema_version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the store has schema version {info.schema_version}, "
+                f"newer than this stosim's {SCHEMA_VERSION}"
+            )
+        stuck = session.exec(select(RunRow).where(RunRow.status.in_(UNFINISHED))).all()  # type: ignore[attr-defined]
+        for run in stuck:
+            run.status = "interrupted"
+            run.error = "the server stopped while this run was in flight"
+            run.finished_at = utcnow()
+            session.add(run)
+        session.commit()
+        return len(stuck)
+
+
+def sessions(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session

@@ -1,0 +1,155 @@
+"""The API's request and response shapes (kept apart from the store's tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.scenario import FeeSchedule
+
+
+class Problem(BaseModel):
+    field: str = Field(description="dotted path of the field, '' for the whole document")
+    message: str
+
+
+class Validation(BaseModel):
+    valid: bool
+    name: str | None = None
+    problems: list[Problem] = []
+
+
+class ScenarioPublic(BaseModel):
+    id: int
+    name: str
+    source: str
+    question: str
+    created_at: dt.datetime
+
+
+class ScenarioDetail(ScenarioPublic):
+    document: dict[str, Any]
+
+
+class ScenarioUpload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    document: dict[str, Any] | None = Field(None, description="the scenario as JSON")
+    yaml: str | None = Field(None, max_length=1_000_000, description="or the scenario as YAML text")
+
+
+class RunCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scenario_id": 1,
+                    "seed": 7,
+                    "overrides": {"venues.0.settlement_days": 0, "market.days": 5},
+                }
+            ]
+        },
+    )
+    scenario_id: int | None = Field(
+        None, ge=1, description="a stored scenario (built-in or uploaded)"
+    )
+    scenario: dict[str, Any] | None = Field(None, description="or a whole scenario document")
+    seed: int | None = Field(None, ge=0, lt=2**63, description="default: the scenario's seed")
+    overrides: dict[str, Any] = Field({}, description="dotted field path -> value")
+    label: str = Field("", max_length=80)
+
+
+class RunPublic(BaseModel):
+    id: int
+    scenario_id: int
+    scenario_name: str
+    label: str
+    seed: int
+    ledger: str
+    overrides: dict[str, Any]
+    status: str = Field(description="queued | running | finished | failed | interrupted")
+    progress: float
+    error: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    duration_s: float | None
+    summary: dict[str, Any] | None
+
+
+class RunList(BaseModel):
+    data: list[RunPublic]
+    count: int
+
+
+class Table(BaseModel):
+    run_id: int
+    name: str
+    rows: list[dict[str, Any]]
+
+
+class TradePublic(BaseModel):
+    trade_id: int
+    matched_t: int
+    venue: str
+    asset: str
+    buyer: str
+    seller: str
+    quantity: int
+    price: int
+    status: str
+    settled_t: int | None
+    rule_id: str
+    reason: str
+
+
+class TradePage(BaseModel):
+    run_id: int
+    offset: int
+    limit: int
+    total: int
+    data: list[TradePublic]
+
+
+class Comparison(BaseModel):
+    runs: list[RunPublic]
+    metrics: list[dict[str, Any]] = Field(
+        description="one row per metric: values per run and differences"
+    )
+
+
+class FeeStructure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(min_length=1, max_length=40)
+    fees: FeeSchedule
+
+
+class FeeComparisonCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scenario_id": 1,
+                    "seed": 7,
+                    "structures": [
+                        {"label": "maker-taker", "fees": {"maker_bps": 0, "taker_bps": 20}},
+                        {"label": "flat", "fees": {"flat_fee": 1000}},
+                    ],
+                }
+            ]
+        },
+    )
+    scenario_id: int = Field(ge=1)
+    seed: int | None = Field(None, ge=0, lt=2**63)
+    structures: list[FeeStructure] = Field(min_length=1, max_length=8)
+    overrides: dict[str, Any] = {}
+
+
+class FeeComparisonStarted(BaseModel):
+    run_ids: list[int]
+    comparison: str = Field(
+        description="GET this to read the comparison (complete when all runs finished)"
+    )

@@ -1,0 +1,32 @@
+"""Environment settings of the API service (apart from scenarios, which are data)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from simulator.chain.toolchain import PROJECT_ROOT
+
+
+class Settings(BaseModel):
+    """Read from the environment by `from_env`; pass explicitly in tests."""
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'out' / 'stosim.db'}",
+        description="SQLAlchemy URL: a SQLite file by default, PostgreSQL via DATABASE_URL",
+    )
+    scenarios_dir: Path = PROJECT_ROOT / "scenarios"
+    max_concurrent_runs: int = Field(1, ge=1, le=16, description="runs executing at once")
+    max_queued_runs: int = Field(50, ge=1)
+    max_body_bytes: int = Field(1_000_000, ge=1_000)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values: dict[str, object] = {}
+        if url := os.environ.get("DATABASE_URL"):
+            values["database_url"] = url
+        if runs := os.environ.get("STOSIM_MAX_CONCURRENT_RUNS"):
+            values["max_concurrent_runs"] = int(runs)
+        return cls.model_validate(values)
