@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="stosim",
         version=__version__,
-        description="Run Korean token-securities market scenarios; compare fees, liquidity, settlement.",
+        description="Run Korean token-securities market scenarios and compare their outcomes.",
         lifespan=lifespan,
     )
 
