@@ -29,6 +29,24 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.stosim-stamp 2>/dev/null)" != "$
   echo "$py_key" > .venv/.stosim-stamp
 fi
 
+# Test-only tools that cannot share the main environment: schemathesis needs a Hypothesis far
+# newer than the one eth-brownie pins, so it lives in .venv-tools and is driven over HTTP.
+if [ "${1:-}" = "--test-tools" ]; then
+  tools_key="schemathesis==4.32.5"
+  if [ ! -x .venv-tools/bin/schemathesis ] || [ "$(cat .venv-tools/.stosim-stamp 2>/dev/null)" != "$tools_key" ]; then
+    say "installing test tools into .venv-tools (schemathesis)"
+    [ -x .venv-tools/bin/python ] || "$python" -m venv .venv-tools
+    .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check "$tools_key"
+    echo "$tools_key" > .venv-tools/.stosim-stamp
+  fi
+  # Debian's Chromium for the dashboard test, where the machine lets us install it (root + apt)
+  if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing chromium and chromium-driver (Debian) for the dashboard test"
+    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 ||
+      say "could not install chromium; the dashboard test will be skipped"
+  fi
+fi
+
 node_key=$(fingerprint package.json package-lock.json)
 if [ ! -d node_modules ] || [ "$(cat node_modules/.stosim-stamp 2>/dev/null)" != "$node_key" ]; then
   say "installing Node tools into node_modules (anvil, solcjs, OpenZeppelin)"
