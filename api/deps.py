@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 
 from api.models import RunRow
@@ -28,6 +28,9 @@ def get_settings(request: Request) -> Settings:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+MAX_ID = 2**53  # ids and offsets stay within what every store's integer columns hold
+RunId = Annotated[int, Path(ge=1, le=MAX_ID, description="a run's id")]
+ScenarioId = Annotated[int, Path(ge=1, le=MAX_ID, description="a scenario's id")]
 PoolDep = Annotated[RunPool, Depends(get_pool)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

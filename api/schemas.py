@@ -142,7 +142,7 @@ class FeeComparisonCreate(BaseModel):
             ]
         },
     )
-    scenario_id: int = Field(ge=1)
+    scenario_id: int = Field(ge=1, le=2**53)
     seed: int | None = Field(None, ge=0, lt=2**63)
     structures: list[FeeStructure] = Field(min_length=1, max_length=8)
     overrides: dict[str, Any] = {}

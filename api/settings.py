@@ -29,4 +29,6 @@ class Settings(BaseModel):
             values["database_url"] = url
         if runs := os.environ.get("STOSIM_MAX_CONCURRENT_RUNS"):
             values["max_concurrent_runs"] = int(runs)
+        if queued := os.environ.get("STOSIM_MAX_QUEUED_RUNS"):
+            values["max_queued_runs"] = int(queued)
         return cls.model_validate(values)

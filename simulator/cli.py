@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from simulator import __version__
 from simulator.errors import StosimError
@@ -57,7 +58,7 @@ def deploy(
         err.print("[dim]compiling contracts and starting the chain...[/dim]")
         ledger = BrownieLedger.attach(rpc) if rpc else BrownieLedger.start(port)
     except StosimError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     try:
         market = deploy_market(ledger)
@@ -67,7 +68,7 @@ def deploy(
             err.print(f"[green]chain running at {ledger.rpc_url}[/green]; press Ctrl-C to stop it")
             _wait_for_interrupt()
     except StosimError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     finally:
         ledger.close()
@@ -90,7 +91,7 @@ def _wait_for_interrupt() -> None:
 
 
 def _fail(exc: StosimError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
+    err.print(f"[red]error:[/red] {escape(str(exc))}")
     return typer.Exit(1)
 
 

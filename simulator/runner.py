@@ -335,6 +335,15 @@ class Simulation:
             self.public.listings.setdefault(asset.id, [])
             for venue in self.venues.values():
                 venue.tokens[asset.id] = token
+                if venue.spec.fees.listing_fee:  # the issuer pays the venue's listing fee
+                    self.ledger.transact(
+                        "CashToken",
+                        self.market.cash,
+                        "approve",
+                        venue.address,
+                        venue.spec.fees.listing_fee,
+                        sender=issuer_address,
+                    )
                 self.engine.at(
                     self._listing_time(venue), partial(self._list, venue, asset), priority=0
                 )
@@ -377,7 +386,8 @@ class Simulation:
                 call = venue.spec.call_interval_minutes * 60
                 for t in range(session.open + call, session.close, call):
                     e.at(t, partial(self._call_auction, venue), priority=65)
-        e.at(session.close, self._close_session, priority=90)
+        # priority 0: under 24/7 a session closes at the instant the next one opens (priority 1)
+        e.at(session.close, self._close_session, priority=0)
 
     def _open_session(self) -> None:
         self.public.session_open = True

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator.errors import StosimError
 
@@ -79,12 +79,13 @@ class Regime(Strict):
         0, ge=0, description="days only incumbent venues may list"
     )
 
-    @model_validator(mode="after")
-    def _known_rules(self) -> Regime:
-        unknown = sorted(set(self.rules) - set(RULE_IDS))
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, rules: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(rules) - set(RULE_IDS))
         if unknown:
             raise ValueError(f"unknown rule IDs {unknown}; allowed: {', '.join(RULE_IDS)}")
-        return self
+        return rules
 
     def enabled(self, rule_id: str) -> bool:
         return self.rules.get(rule_id, True)
@@ -199,50 +200,6 @@ class Scenario(Strict):
     investors: list[InvestorGroup] = Field(min_length=1)
     ledger: Ledger = Ledger()
 
-    @model_validator(mode="after")
-    def _references_resolve(self) -> Scenario:
-        problems: list[str] = []
-        firms = {f.id: f for f in self.firms}
-        _unique(problems, "firms", [f.id for f in self.firms])
-        _unique(problems, "assets", [a.id for a in self.assets])
-        _unique(problems, "venues", [v.id for v in self.venues])
-        for i, asset in enumerate(self.assets):
-            for field in ("issuer", "underwriter", "arranger", "settlor", "account_manager"):
-                ref = getattr(asset, field)
-                if ref is not None and ref not in firms:
-                    problems.append(
-                        f"assets.{i}.{field}: unknown firm {ref!r}; firms are {sorted(firms)}"
-                    )
-            if asset.issuer in firms and firms[asset.issuer].role != "issuer":
-                problems.append(
-                    f"assets.{i}.issuer: firm {asset.issuer!r} has role {firms[asset.issuer].role}"
-                )
-        assets = {a.id for a in self.assets}
-        for i, offering in enumerate(self.offerings):
-            if offering.asset not in assets:
-                problems.append(
-                    f"offerings.{i}.asset: unknown asset {offering.asset!r}; "
-                    f"assets are {sorted(assets)}"
-                )
-        _unique(problems, "offerings", [o.asset for o in self.offerings], what="asset")
-        missing = sorted(assets - {o.asset for o in self.offerings})
-        if missing:
-            problems.append(f"offerings: assets {missing} have no offering")
-        for i, venue in enumerate(self.venues):
-            operator = firms.get(venue.operator)
-            if operator is None:
-                problems.append(
-                    f"venues.{i}.operator: unknown firm {venue.operator!r}; "
-                    f"firms are {sorted(firms)}"
-                )
-            elif operator.role != "venue_operator":
-                problems.append(
-                    f"venues.{i}.operator: firm {venue.operator!r} has role {operator.role}"
-                )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
     def firm(self, firm_id: str) -> Firm:
         return next(f for f in self.firms if f.id == firm_id)
 
@@ -250,11 +207,52 @@ class Scenario(Strict):
         return next(o for o in self.offerings if o.asset == asset_id)
 
 
-def _unique(problems: list[str], section: str, ids: list[str], what: str = "id") -> None:
+def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Cross-references that do not resolve, each as (field path, message)."""
+    problems: list[tuple[str, str]] = []
+    firms = {f.id: f for f in scenario.firms}
+    _unique(problems, "firms", [f.id for f in scenario.firms])
+    _unique(problems, "assets", [a.id for a in scenario.assets])
+    _unique(problems, "venues", [v.id for v in scenario.venues])
+    for i, asset in enumerate(scenario.assets):
+        for field in ("issuer", "underwriter", "arranger", "settlor", "account_manager"):
+            ref = getattr(asset, field)
+            if ref is not None and ref not in firms:
+                problems.append(
+                    (f"assets.{i}.{field}", f"unknown firm {ref!r}; firms are {sorted(firms)}")
+                )
+        if asset.issuer in firms and firms[asset.issuer].role != "issuer":
+            role = firms[asset.issuer].role
+            problems.append(
+                (f"assets.{i}.issuer", f"firm {asset.issuer!r} has role {role}, not issuer")
+            )
+    assets = {a.id for a in scenario.assets}
+    for i, offering in enumerate(scenario.offerings):
+        if offering.asset not in assets:
+            message = f"unknown asset {offering.asset!r}; assets are {sorted(assets)}"
+            problems.append((f"offerings.{i}.asset", message))
+    _unique(problems, "offerings", [o.asset for o in scenario.offerings], what="asset")
+    missing = sorted(assets - {o.asset for o in scenario.offerings})
+    if missing:
+        problems.append(("offerings", f"assets {missing} have no offering"))
+    for i, venue in enumerate(scenario.venues):
+        operator = firms.get(venue.operator)
+        if operator is None:
+            message = f"unknown firm {venue.operator!r}; firms are {sorted(firms)}"
+            problems.append((f"venues.{i}.operator", message))
+        elif operator.role != "venue_operator":
+            message = f"firm {venue.operator!r} has role {operator.role}, not venue_operator"
+            problems.append((f"venues.{i}.operator", message))
+    return problems
+
+
+def _unique(
+    problems: list[tuple[str, str]], section: str, ids: list[str], what: str = "id"
+) -> None:
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
-            problems.append(f"{section}.{i}.{what}: duplicate {ident!r}")
+            problems.append((f"{section}.{i}.{what}", f"duplicate {ident!r}"))
         seen.add(ident)
 
 
@@ -277,11 +275,18 @@ def parse_scenario(
             source, [("", f"expected a mapping of sections, got {type(data).__name__}")]
         )
     if overrides:
-        data = apply_overrides(data, overrides)
+        try:
+            data = apply_overrides(data, overrides)
+        except OverrideError as exc:
+            raise ScenarioError(source, [(exc.path, str(exc))]) from None
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
+    problems = reference_problems(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -300,6 +305,12 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     return parse_scenario(data, str(path), overrides)
 
 
+class OverrideError(ValueError):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """A copy of `data` with values set at dotted paths, e.g. {"venues.0.settlement_days": 0}."""
     import copy
@@ -308,13 +319,18 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str
     for dotted, value in overrides.items():
         node: Any = result
         keys = dotted.split(".")
-        for key in keys[:-1]:
-            node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
-        last = keys[-1]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
+        try:
+            for key in keys[:-1]:
+                node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+            last = keys[-1]
+            if isinstance(node, list):
+                node[int(last)] = value
+            elif isinstance(node, dict):
+                node[last] = value
+            else:
+                raise TypeError
+        except (IndexError, ValueError, TypeError, AttributeError):
+            raise OverrideError(dotted, "no such field or list element to override") from None
     return result
 
 

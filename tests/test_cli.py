@@ -23,8 +23,15 @@ STOSIM = Path(sys.executable).parent / "stosim"
 runner = CliRunner()
 
 
-def _anvils() -> set[int]:
-    return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "anvil"}
+def _anvils_on(rpc_url: str) -> list[int]:
+    """Anvil processes serving this URL's port (other tests may run chains of their own)."""
+    port = rpc_url.rsplit(":", 1)[1]
+    found = []
+    for p in psutil.process_iter(["name", "cmdline"]):
+        cmdline = p.info["cmdline"] or []
+        if p.info["name"] == "anvil" and port in cmdline and "--port" in cmdline:
+            found.append(p.pid)
+    return found
 
 
 def test_help_lists_the_commands():
@@ -40,7 +47,6 @@ def test_version():
 
 
 def test_deploy_exit_prints_a_manifest_and_leaves_no_chain_running():
-    before = _anvils()
     run = subprocess.run([STOSIM, "deploy", "--exit"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     manifest = json.loads(run.stdout)
@@ -49,7 +55,7 @@ def test_deploy_exit_prints_a_manifest_and_leaves_no_chain_running():
         assert manifest["contracts"][name].startswith("0x")
     assert set(manifest["venues"]) == {"NXT", "KDX"}
     assert "registrar (KSD)" in manifest["accounts"]
-    assert _anvils() == before
+    assert _anvils_on(manifest["rpc_url"]) == []
 
 
 def test_deploy_moves_to_a_free_port_when_8545_is_busy():
@@ -84,7 +90,6 @@ def test_deploy_to_an_unreachable_rpc_names_the_url():
 
 
 def test_deploy_keeps_the_chain_until_interrupted_then_stops_it():
-    before = _anvils()
     proc = subprocess.Popen(
         [STOSIM, "deploy"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -98,8 +103,7 @@ def test_deploy_keeps_the_chain_until_interrupted_then_stops_it():
             if line.startswith("}"):
                 break
         manifest = json.loads("".join(lines))
-        started = _anvils() - before
-        assert started, "a fresh chain should be running while deploy waits"
+        assert _anvils_on(manifest["rpc_url"]), "a fresh chain should be running while deploy waits"
         body = {"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []}
         block = requests.post(manifest["rpc_url"], json=body, timeout=10).json()["result"]
         assert int(block, 16) > 0
@@ -111,4 +115,4 @@ def test_deploy_keeps_the_chain_until_interrupted_then_stops_it():
             proc.terminate()  # never leave a chain behind, even when the test fails
             proc.wait(timeout=60)
     assert proc.returncode == 0
-    assert _anvils() == before
+    assert _anvils_on(manifest["rpc_url"]) == []

@@ -10,7 +10,16 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import Session, col, delete, func, select
 
-from api.deps import PoolDep, SessionDep, SettingsDep, public, run_or_404, unprocessable
+from api.deps import (
+    MAX_ID,
+    PoolDep,
+    RunId,
+    SessionDep,
+    SettingsDep,
+    public,
+    run_or_404,
+    unprocessable,
+)
 from api.models import ResultRow, RunRow, ScenarioRow, TradeRow
 from api.routes.scenarios import check, store
 from api.schemas import (
@@ -119,7 +128,9 @@ def create_run(
 
 @router.get("/runs", response_model=RunList, summary="List runs, newest first")
 def list_runs(
-    session: SessionDep, offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500)
+    session: SessionDep,
+    offset: int = Query(0, ge=0, le=MAX_ID),
+    limit: int = Query(50, ge=1, le=500),
 ) -> RunList:
     total = session.exec(select(func.count()).select_from(RunRow)).one()
     rows = session.exec(
@@ -129,12 +140,12 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}", response_model=RunPublic, summary="Run status and progress")
-def read_run(run_id: int, session: SessionDep) -> RunPublic:
+def read_run(run_id: RunId, session: SessionDep) -> RunPublic:
     return public(run_or_404(session, run_id))
 
 
 @router.delete("/runs/{run_id}", status_code=204, summary="Delete a run and its results")
-def delete_run(run_id: int, session: SessionDep) -> Response:
+def delete_run(run_id: RunId, session: SessionDep) -> Response:
     run = run_or_404(session, run_id)
     if run.status in ("queued", "running"):
         raise HTTPException(
@@ -150,7 +161,7 @@ def delete_run(run_id: int, session: SessionDep) -> Response:
 @router.get(
     "/runs/{run_id}/results/{group}", response_model=list[Table], summary="A run's metric tables"
 )
-def read_results(run_id: int, group: str, session: SessionDep) -> list[Table]:
+def read_results(run_id: RunId, group: str, session: SessionDep) -> list[Table]:
     """group: fees | liquidity | settlement | refusals | outcomes."""
     if group not in RESULTS:
         raise unprocessable(
@@ -168,9 +179,9 @@ def read_results(run_id: int, group: str, session: SessionDep) -> list[Table]:
 
 @router.get("/runs/{run_id}/trades", response_model=TradePage, summary="A run's trades, paginated")
 def read_trades(
-    run_id: int,
+    run_id: RunId,
     session: SessionDep,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1_000),
 ) -> TradePage:
     _finished(session, run_id)
@@ -189,7 +200,7 @@ def read_trades(
 
 
 @router.get("/runs/{run_id}/trades.csv", summary="A run's trades as CSV", response_class=Response)
-def read_trades_csv(run_id: int, session: SessionDep) -> Response:
+def read_trades_csv(run_id: RunId, session: SessionDep) -> Response:
     _finished(session, run_id)
     rows = session.exec(
         select(TradeRow).where(col(TradeRow.run_id) == run_id).order_by(col(TradeRow.trade_id))
@@ -215,8 +226,10 @@ def compare(
         run_ids = [int(i) for i in ids.split(",") if i.strip()]
     except ValueError:
         raise unprocessable([("ids", "comma-separated run ids, e.g. 1,2,3")], "query") from None
-    if not 1 <= len(run_ids) <= 20:
-        raise unprocessable([("ids", "between 1 and 20 run ids")], "query")
+    if not 1 <= len(run_ids) <= 20 or not all(1 <= i <= MAX_ID for i in run_ids):
+        raise unprocessable(
+            [("ids", f"between 1 and 20 run ids, each from 1 to {MAX_ID}")], "query"
+        )
     runs = [run_or_404(session, i) for i in run_ids]
     rows = []
     for key in COMPARED:

@@ -9,7 +9,7 @@ import yaml
 from fastapi import APIRouter, HTTPException
 from sqlmodel import Session, select
 
-from api.deps import SessionDep, unprocessable
+from api.deps import ScenarioId, SessionDep, unprocessable
 from api.models import ScenarioRow
 from api.schemas import Problem, ScenarioDetail, ScenarioPublic, ScenarioUpload, Validation
 from simulator.scenario import Scenario, ScenarioError, parse_scenario
@@ -62,7 +62,7 @@ def list_scenarios(session: SessionDep) -> list[ScenarioPublic]:
 
 
 @router.get("/{scenario_id}", response_model=ScenarioDetail, summary="Read a scenario")
-def read_scenario(scenario_id: int, session: SessionDep) -> ScenarioDetail:
+def read_scenario(scenario_id: ScenarioId, session: SessionDep) -> ScenarioDetail:
     row = session.get(ScenarioRow, scenario_id)
     if row is None:
         raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")

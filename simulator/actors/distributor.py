@@ -11,7 +11,7 @@ from simulator import rules
 from simulator.actors.investor import Investor, OrderIntent
 from simulator.actors.view import PublicMarket, Quote, worst_fee
 from simulator.chain.ledger import Ledger, TxResult
-from simulator.errors import RuleViolation
+from simulator.errors import ContractRevert, RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import (
     FeeCharged,
@@ -91,6 +91,9 @@ class Distributor:
             )
         except RuleViolation as exc:
             self._listing(t, asset, False, exc.rule_id, exc.reason)
+            return False
+        except ContractRevert as exc:  # e.g. the issuer could not pay the listing fee
+            self._listing(t, asset, False, "STO-LISTING", exc.error)
             return False
         self._record_fees(t, tx)
         self.books[asset] = OrderBook()
