@@ -1,0 +1,84 @@
+"""The dashboard, loaded and used in headless Chromium (Debian's chromium + chromium-driver)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from .conftest import Server
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="needs Debian's chromium and chromium-driver"
+)
+
+
+@pytest.fixture
+def browser(tmp_path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    flags = (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1800",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    )  # fmt: skip
+    for flag in flags:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER or ""), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_dashboard_starts_a_run_and_charts_it(
+    server_factory: Callable[..., Server], browser, tmp_path
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    server = server_factory()
+    wait = WebDriverWait(browser, 240, poll_frequency=0.5)
+    browser.get(server.url + "/")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario option")) >= 2)
+    names = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "#scenario option")]
+    assert "baseline-2027" in names and "t0-dvp" in names
+
+    Select(browser.find_element(By.ID, "scenario")).select_by_visible_text("t0-dvp")
+    browser.find_element(By.ID, "seed").send_keys("11")
+    overrides = browser.find_element(By.ID, "overrides")
+    overrides.send_keys(
+        '{"market.days": 2, "investors.0.count": 6, "investors.1.count": 2, "investors.2.count": 2}'
+    )
+    browser.find_element(By.ID, "start").click()
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#runs tr[data-run]")))
+    row = browser.find_element(By.CSS_SELECTOR, "#runs tr[data-run]")
+    assert "t0-dvp" in row.text and "11" in row.text
+    wait.until(lambda d: "finished" in d.find_element(By.ID, "run-title").text)
+    assert not browser.find_element(By.ID, "run-view").get_attribute("hidden")
+
+    # the charts were drawn: their canvases are no longer blank
+    for chart in ("fees-chart", "spread-chart", "depth-chart", "settle-chart"):
+        blank = browser.execute_script(
+            "const c = document.getElementById(arguments[0]);"
+            "const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            "return !pixels.some(v => v !== 0);",
+            chart,
+        )
+        assert not blank, f"{chart} is empty"
+    assert browser.find_element(By.ID, "trades-csv").get_attribute("href").endswith("/trades.csv")
+
+    # a bad override is reported with the field's path, and nothing else breaks
+    overrides.clear()
+    overrides.send_keys('{"market.days": -1}')
+    browser.find_element(By.ID, "start").click()
+    wait.until(lambda d: "market.days" in d.find_element(By.ID, "message").text)
+
+    browser.find_element(By.CSS_SELECTOR, "input[data-compare]").click()
+    browser.find_element(By.ID, "compare-selected").click()
+    wait.until(lambda d: "fees_krw" in d.find_element(By.ID, "comparison").text)
+    browser.save_screenshot(str(tmp_path / "dashboard.png"))
