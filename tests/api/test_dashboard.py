@@ -12,7 +12,8 @@ from .conftest import Server
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
-    reason="needs Debian's chromium and chromium-driver (STOSIM_INSTALL_BROWSER=1 ./run-tests installs them)",
+    reason="needs Debian's chromium and chromium-driver "
+    "(STOSIM_INSTALL_BROWSER=1 ./run-tests installs them)",
 )
 
 
