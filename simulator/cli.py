@@ -180,6 +180,14 @@ def compare(
 
 
 @app.command()
+def rules() -> None:
+    """Print the rule-coverage table: where each rule is enforced and which tests check it."""
+    from simulator.rule_coverage import coverage, markdown
+
+    typer.echo(markdown(coverage()))
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

@@ -51,22 +51,36 @@ def separation(
     return ALLOW
 
 
-def licence_side(regime: Regime, issues: bool, distributes: bool) -> Decision:
+def licence_side(
+    regime: Regime, holds_issuance: bool, holds_distribution: bool, wants_distribution: bool
+) -> Decision:
     """KR-SEP-2: a firm holds an issuance or a distribution licence, not both."""
-    if regime.enabled("KR-SEP-2") and issues and distributes:
+    if not regime.enabled("KR-SEP-2"):
+        return ALLOW
+    if wants_distribution and holds_issuance:
         return refuse("KR-SEP-2", "issuer-cannot-distribute")
+    if not wants_distribution and holds_distribution:
+        return refuse("KR-SEP-2", "distributor-cannot-issue")
     return ALLOW
 
 
 def venue_licence(
-    regime: Regime, equity: int, professional_only: bool, licences_granted: int
+    regime: Regime,
+    equity: int,
+    professional_only: bool,
+    licences_granted: int,
+    already_licensed: bool = False,
 ) -> Decision:
-    """KR-LIC-1 (equity) and KR-LIC-3 (number of venue licences)."""
+    """KR-LIC-1 (equity) and KR-LIC-3 (number of venue licences; a licensed firm keeps its slot)."""
     p = regime.params
     minimum = p.professional_venue_min_equity if professional_only else p.otc_venue_min_equity
     if regime.enabled("KR-LIC-1") and equity < minimum:
         return refuse("KR-LIC-1", "equity-below-venue-minimum")
-    if regime.enabled("KR-LIC-3") and licences_granted >= p.max_venue_licences:
+    if (
+        regime.enabled("KR-LIC-3")
+        and not already_licensed
+        and licences_granted >= p.max_venue_licences
+    ):
         return refuse("KR-LIC-3", "venue-licences-exhausted")
     return ALLOW
 
@@ -128,12 +142,16 @@ def subscription(
 # ---- investors ----
 
 
-def verified(regime: Regime, is_verified: bool, frozen: bool = False) -> Decision:
-    """KR-INV-1: only verified, unfrozen investors hold and receive tokens."""
+def verified(
+    regime: Regime, is_verified: bool, frozen: bool = False, expired: bool = False
+) -> Decision:
+    """KR-INV-1: only verified investors with a current KYC, not frozen, hold and receive tokens."""
     if not regime.enabled("KR-INV-1"):
         return ALLOW
     if not is_verified:
         return refuse("KR-INV-1", "investor-not-verified")
+    if expired:
+        return refuse("KR-INV-1", "kyc-expired")
     if frozen:
         return refuse("KR-INV-1", "investor-frozen")
     return ALLOW

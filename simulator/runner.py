@@ -93,29 +93,7 @@ class Simulation:
     def _deploy(self) -> None:
         s, ledger = self.s, self.ledger
         regime = s.regime
-        p = regime.params
-        self.market = deploy.deploy_market(
-            ledger,
-            deploy.Regime(
-                otc_venue_min_equity=p.otc_venue_min_equity,
-                professional_venue_min_equity=p.professional_venue_min_equity,
-                issuer_account_manager_min_equity=p.issuer_account_manager_min_equity,
-                max_venue_licences=p.max_venue_licences,
-                small_offering_cap=p.small_offering_cap,
-                tier_two_cap=p.tier_two_cap,
-                retained_share_bps=p.retained_share_bps,
-                disclosure_threshold_bps=p.disclosure_threshold_bps,
-                subscription_cap_bps=p.subscription_cap_bps,
-                subscription_cap_krw=p.subscription_cap_krw,
-                general_limits=(p.general_per_issuer_krw, p.general_annual_krw),
-                income_qualified_limits=(
-                    p.income_qualified_per_issuer_krw,
-                    p.income_qualified_annual_krw,
-                ),
-                disabled_rules=tuple(r for r, on in sorted(regime.rules.items()) if not on),
-            ),
-            venues=(),
-        )
+        self.market = deploy.deploy_market(ledger, deploy.Regime.from_scenario(regime), venues=())
         roles = self.market.roles
         self.regulator, self.ksd = roles["regulator (FSC)"], roles["registrar (KSD)"]
         self.bank, self.verifier = roles["settlement bank"], roles["KYC verifier"]

@@ -11,6 +11,7 @@ from enum import IntEnum
 from typing import Any
 
 from simulator.chain.ledger import Ledger
+from simulator.scenario import Regime as ScenarioRegime
 
 KRW_BN = 1_000_000_000
 KRW_M = 1_000_000
@@ -61,6 +62,29 @@ class Regime:
     general_limits: tuple[int, int] = (5 * KRW_M, 10 * KRW_M)  # KR-INV-2: per issuer, per year
     income_qualified_limits: tuple[int, int] = (10 * KRW_M, 20 * KRW_M)  # KR-INV-2
     disabled_rules: tuple[str, ...] = ()
+
+    @classmethod
+    def from_scenario(cls, regime: ScenarioRegime) -> Regime:
+        """The chain's regime for a scenario's (rules switched off, parameters)."""
+        p = regime.params
+        return cls(
+            otc_venue_min_equity=p.otc_venue_min_equity,
+            professional_venue_min_equity=p.professional_venue_min_equity,
+            issuer_account_manager_min_equity=p.issuer_account_manager_min_equity,
+            max_venue_licences=p.max_venue_licences,
+            small_offering_cap=p.small_offering_cap,
+            tier_two_cap=p.tier_two_cap,
+            retained_share_bps=p.retained_share_bps,
+            disclosure_threshold_bps=p.disclosure_threshold_bps,
+            subscription_cap_bps=p.subscription_cap_bps,
+            subscription_cap_krw=p.subscription_cap_krw,
+            general_limits=(p.general_per_issuer_krw, p.general_annual_krw),
+            income_qualified_limits=(
+                p.income_qualified_per_issuer_krw,
+                p.income_qualified_annual_krw,
+            ),
+            disabled_rules=tuple(r for r, on in sorted(regime.rules.items()) if not on),
+        )
 
     def registry_params(self) -> tuple[int, ...]:
         return (

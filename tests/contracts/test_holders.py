@@ -126,7 +126,7 @@ def test_kr_led_2_forced_transfer_only_by_registrar_and_recorded(scene: Scene):
     a, b = scene.investors[:2]
     _holding(scene, a, 100)
     scene.tx("SecurityToken", scene.token, "freezeAmount", a, 100, sender=scene.ksd)
-    with pytest.raises(ContractRevert) as denied:
+    with pytest.raises(RuleViolation) as denied:
         scene.tx(
             "SecurityToken",
             scene.token,
@@ -137,7 +137,7 @@ def test_kr_led_2_forced_transfer_only_by_registrar_and_recorded(scene: Scene):
             "court-order",
             sender=scene.issuer,
         )
-    assert denied.value.error == "AccessControlUnauthorizedAccount"
+    expect_rule(denied, "KR-LED-2", "not-registrar")
     tx = scene.tx(
         "SecurityToken", scene.token, "forcedTransfer", a, b, 100, "court-order", sender=scene.ksd
     )
