@@ -213,6 +213,10 @@ class Investor:
     def on_distribution(self, amount: int) -> None:
         self.cash += amount
 
+    def on_forced_transfer(self, asset: str, delta: int) -> None:
+        """The registrar moved tokens in or out of this account (KR-LED-2)."""
+        self.holdings[asset] += delta
+
 
 def _tick(price: float) -> int:
     """Prices move in ticks of about 0.1% (at least 1 KRW)."""

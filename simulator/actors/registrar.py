@@ -32,6 +32,23 @@ class Registrar:
             self.engine.at(due, lambda: self._finalize(key), priority=10)
         self._due[key].append(trade_id)
 
+    def force_transfer(
+        self, token: str, asset: str, source: Investor, target: Investor, amount: int, reason: str
+    ) -> None:
+        """A court order or lost keys (KR-LED-2): move tokens on the register and tell both holders."""
+        self.ledger.transact(
+            "SecurityToken",
+            token,
+            "forcedTransfer",
+            source.address,
+            target.address,
+            amount,
+            reason,
+            sender=self.address,
+        )
+        source.on_forced_transfer(asset, -amount)
+        target.on_forced_transfer(asset, amount)
+
     def _finalize(self, key: tuple[int, str]) -> None:
         due, venue_name = key
         trade_ids = self._due.pop(key)
