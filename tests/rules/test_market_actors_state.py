@@ -240,7 +240,5 @@ def test_market_actors_hold_the_invariants(template):
     MarketActors.template, MarketActors.ledger = template
     run_state_machine_as_test(MarketActors, settings=stateful_settings())
     steps, matched, settled = (sum(column) for column in zip(*STATS, strict=True))
-    print(
-        f"\n{len(STATS)} examples, {steps} steps, {matched} trades matched, {settled} settled by the actors"
-    )
+    print(f"\n{len(STATS)} examples, {steps} steps, {matched} trades matched, {settled} settled")
     assert steps > 0
