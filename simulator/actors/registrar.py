@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from simulator.actors.distributor import Distributor
+from simulator.actors.distributor import BATCH_LIMIT, Distributor
+from simulator.actors.investor import Investor
 from simulator.calendar import MarketCalendar
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
@@ -35,7 +36,7 @@ class Registrar:
     def force_transfer(
         self, token: str, asset: str, source: Investor, target: Investor, amount: int, reason: str
     ) -> None:
-        """A court order or lost keys (KR-LED-2): move tokens on the register and tell both holders."""
+        """A court order or lost keys (KR-LED-2): move tokens on the register, tell both holders."""
         self.ledger.transact(
             "SecurityToken",
             token,
@@ -54,7 +55,9 @@ class Registrar:
         trade_ids = self._due.pop(key)
         venue = self.venues[venue_name]
         self.ledger.set_time(self.calendar.unix(due))
-        tx = self.ledger.transact(
-            "Venue", venue.address, "finalize", trade_ids, sender=self.address
-        )
-        venue.apply_settlement(self.engine.now, tx, {i: venue.pending[i] for i in trade_ids})
+        for start in range(0, len(trade_ids), BATCH_LIMIT):  # stay inside the block gas limit
+            chunk = trade_ids[start : start + BATCH_LIMIT]
+            tx = self.ledger.transact(
+                "Venue", venue.address, "finalize", chunk, sender=self.address
+            )
+            venue.apply_settlement(self.engine.now, tx, {i: venue.pending[i] for i in chunk})
