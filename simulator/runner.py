@@ -71,7 +71,7 @@ class Simulation:
         self.calendar = calendar
         self.engine = Engine(seed)
         self.log = EventLog()
-        self.public = PublicMarket()
+        self.public = PublicMarket(price_limit_pct=scenario.market.price_limit_pct)
         self.order_ids = itertools.count(1)
         self.trade_ids = itertools.count(1)
         self.payees: dict[str, tuple[str, str]] = {}
@@ -304,6 +304,9 @@ class Simulation:
                 self.log,
                 self.s.regime,
                 self.engine.child_rng(),
+                underwriter=(asset.underwriter, self.firm_address[asset.underwriter])
+                if asset.underwriter
+                else None,
             )
             issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
             self.issuers[asset.id] = issuer

@@ -131,6 +131,9 @@ class Offering(Strict):
     disclosure: Literal["none", "tier_two", "registration_statement"] = "none"
     professional_only: bool = False
     demand_share: Share = Field(0.5, description="share of investors who subscribe")
+    underwriting_fee_bps: Bps = Field(
+        0, description="the underwriter's fee on the proceeds, paid by the issuer"
+    )
 
 
 class FeeSchedule(Strict):

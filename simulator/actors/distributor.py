@@ -124,7 +124,7 @@ class Distributor:
                 self.regime,
                 intent.limit_price,
                 self.market.previous_close.get(intent.asset, 0),
-                30.0,
+                self.market.price_limit_pct,
             ),
         )
         if not check.allowed:

@@ -175,7 +175,7 @@ class Investor:
         """Investors keep their limits inside the daily price band (KR-MKT-4)."""
         close = market.previous_close.get(asset, 0)
         if close and self.regime.enabled("KR-MKT-4"):
-            band = close * 0.3 * 0.999
+            band = close * market.price_limit_pct / 100 * 0.999
             price = int(min(max(price, close - band), close + band))
         return max(_tick(price), 1)
 

@@ -11,7 +11,7 @@ from simulator.actors.investor import Investor
 from simulator.chain.ledger import Ledger
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
-from simulator.events import AssetIssued, DistributionPaid, Refused, Subscribed
+from simulator.events import AssetIssued, DistributionPaid, FeeCharged, Refused, Subscribed
 from simulator.scenario import Asset, Offering, Regime
 
 
@@ -29,6 +29,7 @@ class Issuer:
         log: EventLog,
         regime: Regime,
         rng: np.random.Generator,
+        underwriter: tuple[str, str] | None = None,
     ) -> None:
         self.name = name
         self.address = address
@@ -42,6 +43,7 @@ class Issuer:
         self.regime = regime
         self.rng = rng
         self.price = offering.price
+        self.underwriter = underwriter  # (firm, address): places the offering and collects payment
 
     def run_offering(self, t: int, investors: list[Investor], year: int) -> None:
         o = self.offering
@@ -75,11 +77,34 @@ class Issuer:
                 for inv, w in zip(eligible, wants, strict=True)
             ]
         requests = [(inv, self._capped(t, inv, q, year)) for inv, q in requests if q > 0]
-        for investor, quantity in self._allocate(requests, o.quantity - retained):
-            self._allot(t, investor, quantity, year)
+        allocation = self._allocate(requests, o.quantity - retained)
+        proceeds = sum(
+            self._allot(t, investor, quantity, year) for investor, quantity in allocation
+        )
+        if self.underwriter is not None:
+            self._settle_with_underwriter(t, proceeds)
         self.log.append(
             AssetIssued(t, self.asset.id, self.asset.kind, self.name, o.quantity, self.price)
         )
+
+    def _settle_with_underwriter(self, t: int, proceeds: int) -> None:
+        """The underwriter collected the subscriptions; it keeps its fee and pays the issuer."""
+        assert self.underwriter is not None
+        firm, address = self.underwriter
+        fee = proceeds * self.offering.underwriting_fee_bps // 10_000
+        if proceeds - fee > 0:
+            self.ledger.transact(
+                "CashToken",
+                self.cash_token,
+                "transfer",
+                self.address,
+                proceeds - fee,
+                sender=address,
+            )
+        if fee > 0:
+            self.log.append(
+                FeeCharged(t, 0, "", self.name, "issuer", firm, "underwriter", fee, "underwriting")
+            )
 
     def _clearing_price(self, bids: list[tuple[Investor, float]], supply: int) -> int:
         """Highest price at which the bids would take the whole supply; the start price if none."""
@@ -131,9 +156,10 @@ class Issuer:
             return requests
         return [(inv, q * available // wanted) for inv, q in requests]
 
-    def _allot(self, t: int, investor: Investor, quantity: int, year: int) -> None:
+    def _allot(self, t: int, investor: Investor, quantity: int, year: int) -> int:
+        """Mint an allotment and collect its payment (to the underwriter, if any); returns KRW."""
         if quantity <= 0:
-            return
+            return 0
         try:
             self.ledger.transact(
                 "SecurityToken",
@@ -149,14 +175,11 @@ class Issuer:
                     t, "subscription", investor.name, "", self.asset.id, exc.rule_id, exc.reason, 0
                 )
             )
-            return
+            return 0
+        payee = self.underwriter[1] if self.underwriter else self.address
+        paid = quantity * self.price
         self.ledger.transact(
-            "CashToken",
-            self.cash_token,
-            "transfer",
-            self.address,
-            quantity * self.price,
-            sender=investor.address,
+            "CashToken", self.cash_token, "transfer", payee, paid, sender=investor.address
         )
         investor.allotted(self.asset.id, self.name, year, quantity, self.price)
         self.log.append(
@@ -164,6 +187,7 @@ class Issuer:
                 t, self.asset.id, investor.name, investor.investor_class, quantity, self.price
             )
         )
+        return paid
 
     def pay_distribution(
         self,

@@ -39,6 +39,7 @@ class PublicMarket:
     attractiveness: dict[str, float] = field(default_factory=dict)
     issuer_of: dict[str, str] = field(default_factory=dict)
     session_open: bool = False
+    price_limit_pct: float = 30.0  # KR-MKT-4, from the scenario's market
 
     def reference_price(self, asset: str) -> int:
         return self.last_price.get(asset) or self.offering_price[asset]

@@ -63,3 +63,18 @@ def test_same_scenario_and_seed_give_identical_event_logs():
     assert len(first.log) > 100
     other = run_isolated(scenario, seed=8)
     assert [repr(e) for e in other.log] != [repr(e) for e in first.log]
+
+
+def test_the_underwriter_places_the_offering_and_keeps_its_fee():
+    overrides = {
+        **SMALL,
+        "offerings.1.underwriting_fee_bps": 200,
+    }  # KPOP1, underwritten by mirae-sec
+    result = run_isolated(load_scenario(BASELINE, overrides=overrides), seed=3)
+    subscribed = result.tables["subscribed"].query("asset == 'KPOP1'")
+    proceeds = int((subscribed["quantity"] * subscribed["price"]).sum())
+    fees = result.tables["fee_charged"].query("fee_kind == 'underwriting'")
+    assert proceeds > 0
+    assert fees[["payer", "payee", "payee_type", "amount"]].values.tolist() == [
+        ["hanbit-music", "mirae-sec", "underwriter", proceeds * 200 // 10_000]
+    ]
