@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.db import make_engine
 from api.models import ResultRow, RunRow, ScenarioRow, TradeRow, utcnow
@@ -185,6 +185,3 @@ def _mark_failed(engine: Any, run_id: int, error: str) -> None:
             run.status, run.error, run.finished_at = "failed", error[:4_000], utcnow()
             session.add(run)
             session.commit()
-
-
-__all__ = ["RunPool", "execute_run", "quote_series", "select"]

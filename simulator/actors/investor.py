@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator import rules
-from simulator.actors.view import PublicMarket, fee_for, worst_fee
+from simulator.actors.view import PublicMarket, worst_fee
 from simulator.scenario import Regime
 
 
@@ -226,6 +226,3 @@ def _tick(price: float) -> int:
 
 def year_of(start: dt.date, t: int) -> int:
     return (start + dt.timedelta(seconds=t)).year
-
-
-__all__ = ["Investor", "OrderIntent", "fee_for", "year_of"]
