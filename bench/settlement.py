@@ -1,0 +1,224 @@
+"""DvP settlement throughput on Anvil, measured side by side in one run.
+
+    .venv/bin/python bench/settlement.py [--trades 300]
+
+Each way settles the same kind of trade (one token leg, one cash leg, maker/taker fees) through
+the Venue contract on a fresh chain, and every settlement is checked (TradeSettled event or
+receipt status). Ways:
+- brownie: one `settleBatch` transaction of one trade per call, through brownie;
+- web3: the same transactions sent with web3 and waited for one by one;
+- json-rpc batch: the same transactions sent as JSON-RPC batches with explicit nonces while
+  mining is paused, then one `evm_mine` and one `eth_getBlockReceipts` per block;
+- on-chain batches: stosim's way, 40 trades per `settleBatch` transaction, through brownie.
+Prints settlements per second and the ratio to the brownie loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import requests
+
+from simulator.chain.brownie_ledger import BrownieLedger
+from simulator.chain.deploy import (
+    FAR_FUTURE,
+    KRW_BN,
+    FeeSchedule,
+    InvestorClass,
+    IssueSpec,
+    Licence,
+    deploy_market,
+    issue_security,
+)
+from simulator.chain.toolchain import free_port
+
+MAX = 2**256 - 1
+PRICE = 1_000
+
+
+def prepare(ledger: BrownieLedger, trades: int) -> dict:
+    """A market with one listed token, a seller holding enough and a funded buyer."""
+    market = deploy_market(ledger)
+    regulator, verifier = market.roles["regulator (FSC)"], market.roles["KYC verifier"]
+    bank, ksd = market.roles["settlement bank"], market.roles["registrar (KSD)"]
+    issuer, seller, buyer = market.free_accounts[:3]
+    ledger.transact(
+        "MarketRegistry", market.registry, "registerFirm", issuer, 3 * KRW_BN, 0, sender=regulator
+    )
+    ledger.transact(
+        "MarketRegistry",
+        market.registry,
+        "grantLicence",
+        issuer,
+        int(Licence.ISSUER_ACCOUNT_MANAGER),
+        sender=regulator,
+    )
+    for account in (issuer, seller, buyer):
+        ledger.transact(
+            "InvestorRegistry",
+            market.investors,
+            "verify",
+            account,
+            int(InvestorClass.PROFESSIONAL),
+            FAR_FUTURE,
+            sender=verifier,
+        )
+    quantity = 4 * trades * 10 + 1_000
+    token = issue_security(
+        ledger,
+        market,
+        IssueSpec("Bench", "BNCH", issuer, quantity * 2, PRICE, professional_only=True),
+    )
+    for rule in ("KR-INV-3", "KR-DIS-1"):
+        ledger.transact(
+            "MarketRegistry", market.registry, "setRuleEnabled", rule, False, sender=regulator
+        )
+    ledger.transact("SecurityToken", token, "mint", issuer, quantity * 2 // 20, sender=issuer)
+    ledger.transact("SecurityToken", token, "mint", seller, quantity, sender=issuer)
+    venue, operator = market.venues["NXT"]["address"], market.venues["NXT"]["operator"]
+    ledger.transact(
+        "Venue",
+        venue,
+        "setFeeSchedule",
+        FeeSchedule(maker_bps=10, taker_bps=30).as_tuple(),
+        sender=operator,
+    )
+    ledger.transact("Venue", venue, "requestListing", token, sender=issuer)
+    ledger.transact("Venue", venue, "acceptListing", token, sender=operator)
+    ledger.transact("CashToken", market.cash, "mint", buyer, 10**15, sender=bank)
+    ledger.transact("CashToken", market.cash, "approve", venue, MAX, sender=buyer)
+    del ksd
+    return {"venue": venue, "operator": operator, "token": token, "buyer": buyer, "seller": seller}
+
+
+class Trades:
+    def __init__(self, setup: dict) -> None:
+        self.s = setup
+        self.next_id = 1
+
+    def take(self, n: int) -> list[tuple]:
+        out = []
+        for _ in range(n):
+            out.append(
+                (self.next_id, self.s["token"], self.s["buyer"], self.s["seller"], 10, PRICE, True)
+            )
+            self.next_id += 1
+        return out
+
+
+def brownie_loop(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:
+    settled = 0
+    for trade in trades.take(n):
+        tx = ledger.transact(
+            "Venue", setup["venue"], "settleBatch", [trade], 0, sender=setup["operator"]
+        )
+        settled += len(tx.named("TradeSettled"))
+    return settled
+
+
+def onchain_batches(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:
+    settled = 0
+    batch = trades.take(n)
+    for start in range(0, n, 40):
+        tx = ledger.transact(
+            "Venue",
+            setup["venue"],
+            "settleBatch",
+            batch[start : start + 40],
+            0,
+            sender=setup["operator"],
+        )
+        settled += len(tx.named("TradeSettled"))
+    return settled
+
+
+def _calldata(ledger: BrownieLedger, setup: dict, trade: tuple) -> str:
+    return str(ledger._at("Venue", setup["venue"]).settleBatch.encode_input([trade], 0))
+
+
+def web3_loop(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:
+    from brownie import web3
+
+    settled = 0
+    for trade in trades.take(n):
+        tx_hash = web3.eth.send_transaction(
+            {
+                "from": setup["operator"],
+                "to": setup["venue"],
+                "data": _calldata(ledger, setup, trade),
+                "gas": 2_000_000,
+            }
+        )
+        settled += web3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
+    return settled
+
+
+def jsonrpc_batches(
+    ledger: BrownieLedger, setup: dict, trades: Trades, n: int, block: int = 200
+) -> int:
+    session, url = requests.Session(), ledger.rpc_url
+
+    def rpc(method: str, params: list) -> object:
+        return session.post(
+            url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+        ).json()["result"]
+
+    nonce = int(str(rpc("eth_getTransactionCount", [setup["operator"], "latest"])), 16)
+    rpc("evm_setAutomine", [False])
+    settled = 0
+    try:
+        batch = trades.take(n)
+        for start in range(0, n, block):
+            requests_body = [
+                {
+                    "jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction",
+                    "params": [{"from": setup["operator"], "to": setup["venue"],
+                                "gas": hex(2_000_000), "nonce": hex(nonce + i),
+                                "data": _calldata(ledger, setup, trade)}],
+                }
+                for i, trade in enumerate(batch[start : start + block])
+            ]  # fmt: skip
+            replies = session.post(url, json=requests_body).json()
+            assert all("result" in r for r in replies), replies[:2]
+            nonce += len(requests_body)
+            mined = 0
+            while mined < len(requests_body):  # a block takes what fits its gas limit; mine on
+                rpc("evm_mine", [])
+                receipts = rpc("eth_getBlockReceipts", ["latest"])
+                mined += len(receipts)  # type: ignore[arg-type]
+                settled += sum(int(r["status"], 16) for r in receipts)  # type: ignore[union-attr, index]
+    finally:
+        rpc("evm_setAutomine", [True])
+    return settled
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trades", type=int, default=300, help="settlements per way")
+    n = parser.parse_args().trades
+    ways: dict[str, Callable[..., int]] = {
+        "brownie loop": brownie_loop,
+        "web3 loop": web3_loop,
+        "json-rpc batches": jsonrpc_batches,
+        "on-chain batches of 40": onchain_batches,
+    }
+    with BrownieLedger.start(free_port()) as ledger:
+        setup = prepare(ledger, n)
+        trades = Trades(setup)
+        results = {}
+        for name, way in ways.items():
+            started = time.perf_counter()
+            settled = way(ledger, setup, trades, n)
+            elapsed = time.perf_counter() - started
+            assert settled == n, f"{name}: {settled} of {n} settled"
+            results[name] = n / elapsed
+    base = results["brownie loop"]
+    print(f"{'way':<26}{'settlements/s':>15}{'x brownie':>12}")
+    for name, rate in results.items():
+        print(f"{name:<26}{rate:>15,.0f}{rate / base:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()
