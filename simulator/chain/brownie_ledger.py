@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.chain import toolchain
-from simulator.chain.ledger import ChainEvent, TxResult
+from simulator.chain.ledger import TxResult
+from simulator.chain.logs import decode_logs
 from simulator.chain.revert import decode_revert
 from simulator.errors import ChainError
 
@@ -158,11 +159,7 @@ class BrownieLedger:
                 tx = method.transact(*args, {"from": sender}, silent=True)
             except TransactionError as exc:
                 tx = _recover_dropped(exc)
-        events = [
-            ChainEvent(name=str(ev.name), address=str(ev.address), args=dict(ev))
-            for ev in tx.events
-            if ev.name
-        ]
+        events = decode_logs(tx.logs)
         return TxResult(str(tx.txid), int(tx.gas_used), int(tx.block_number), events)
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
