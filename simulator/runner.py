@@ -211,6 +211,7 @@ class Simulation:
 
     def _onboard_investors(self, free: Any) -> list[Investor]:
         investors: list[Investor] = []
+        calls: list[tuple[str, str, str, tuple[Any, ...], str]] = []
         m, ledger = self.market, self.ledger
         for group in self.s.investors:
             mix = group.strategies
@@ -236,23 +237,17 @@ class Simulation:
                     rng,
                     self.s.regime,
                 )
-                ledger.transact(
-                    "InvestorRegistry",
-                    m.investors,
-                    "verify",
-                    inv.address,
-                    CLASSES[group.investor_class],
-                    deploy.FAR_FUTURE,
-                    sender=self.verifier,
-                )
-                ledger.transact("CashToken", m.cash, "mint", inv.address, budget, sender=self.bank)
+                kyc = (inv.address, CLASSES[group.investor_class], deploy.FAR_FUTURE)
+                calls.append(("InvestorRegistry", m.investors, "verify", kyc, self.verifier))
+                calls.append(("CashToken", m.cash, "mint", (inv.address, budget), self.bank))
                 for venue in self.venues.values():
-                    ledger.transact(
-                        "CashToken", m.cash, "approve", venue.address, MAX, sender=inv.address
+                    calls.append(
+                        ("CashToken", m.cash, "approve", (venue.address, MAX), inv.address)
                     )
                 self.payees[inv.address] = (name, inv.party_type)
                 investors.append(inv)
                 self.log.append(InvestorState(0, name, group.investor_class, budget, 0))
+        ledger.transact_many(calls)  # KYC, deposits and approvals: batched, every receipt checked
         return investors
 
     # ---- issuance and listing ----

@@ -162,6 +162,68 @@ class BrownieLedger:
         events = decode_logs(tx.logs)
         return TxResult(str(tx.txid), int(tx.gas_used), int(tx.block_number), events)
 
+    def transact_many(
+        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
+    ) -> list[TxResult]:
+        """Send many transactions (contract, address, function, args, sender) as JSON-RPC batches
+        with explicit nonces while mining is paused, then mine them: one round trip per batch
+        instead of several per transaction. Every receipt is checked; a revert raises."""
+        per_block = max(1, 25_000_000 // gas)  # a block takes what fits its 30 M gas limit
+        nonces: dict[str, int] = {}
+        results: list[TxResult] = []
+        self._rpc("evm_setAutomine", [False])
+        try:
+            for start in range(0, len(calls), per_block):
+                chunk = calls[start : start + per_block]
+                body = []
+                for i, (contract, address, function, args, sender) in enumerate(chunk):
+                    if sender not in nonces:
+                        nonces[sender] = int(
+                            self._rpc("eth_getTransactionCount", [sender, "pending"]), 16
+                        )
+                    data = getattr(self._at(contract, address), function).encode_input(*args)
+                    tx = {
+                        "from": sender,
+                        "to": address,
+                        "data": data,
+                        "gas": hex(gas),
+                        "nonce": hex(nonces[sender]),
+                    }
+                    nonces[sender] += 1
+                    body.append(
+                        {"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction", "params": [tx]}
+                    )
+                replies = sorted(
+                    self._session().post(self.rpc_url, json=body, timeout=120).json(),
+                    key=lambda r: r["id"],
+                )
+                hashes = []
+                for reply in replies:
+                    if "error" in reply:
+                        raise ChainError(f"eth_sendTransaction failed: {reply['error']}")
+                    hashes.append(reply["result"])
+                receipts: dict[str, Any] = {}
+                while len(receipts) < len(hashes):
+                    self._rpc("evm_mine", [])
+                    for receipt in self._rpc("eth_getBlockReceipts", ["latest"]):
+                        receipts[receipt["transactionHash"]] = receipt
+                for tx_hash in hashes:
+                    results.append(self._result_of(receipts[tx_hash]))
+        finally:
+            self._rpc("evm_setAutomine", [True])
+        return results
+
+    def _result_of(self, receipt: dict[str, Any]) -> TxResult:
+        tx_hash = receipt["transactionHash"]
+        if int(receipt["status"], 16) != 1:
+            raise decode_revert(_trace_output(tx_hash), f"transaction {tx_hash} reverted")
+        return TxResult(
+            tx_hash,
+            int(receipt["gasUsed"], 16),
+            int(receipt["blockNumber"], 16),
+            decode_logs(receipt["logs"]),
+        )
+
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
         """Read a view function."""
         method = getattr(self._at(contract, address), function)
@@ -265,11 +327,15 @@ class BrownieLedger:
 def _revert_data(exc: Any) -> str:
     """The raw revert data (hex) of a failed transaction, from the node's call trace: brownie
     keeps only a rendered message, which cannot be parsed back into typed arguments."""
-    from brownie import web3
 
     txid = getattr(exc, "txid", None)
-    if not txid:
-        return ""
+    return _trace_output(txid) if txid else ""
+
+
+def _trace_output(txid: str) -> str:
+    """A transaction's return (or revert) data, from the node's call tracer."""
+    from brownie import web3
+
     try:
         method: Any = "debug_traceTransaction"
         trace = web3.provider.make_request(method, [txid, {"tracer": "callTracer"}])

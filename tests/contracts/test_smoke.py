@@ -17,3 +17,26 @@ def test_bank_mints_cash(isolated, market: Market):
     tx = isolated.transact("CashToken", market.cash, "mint", holder, 1_000, sender=bank)
     assert tx.named("Transfer")[0].args["value"] == 1_000
     assert isolated.call("CashToken", market.cash, "balanceOf", holder) == 1_000
+
+
+def test_batched_transactions_are_all_checked(isolated, market: Market):
+    bank, holders = market.roles["settlement bank"], market.free_accounts[:3]
+    calls = [("CashToken", market.cash, "mint", (h, 100 + i), bank) for i, h in enumerate(holders)]
+    results = isolated.transact_many(calls)
+    assert [r.named("Transfer")[0].args["value"] for r in results] == [100, 101, 102]
+    assert [isolated.call("CashToken", market.cash, "balanceOf", h) for h in holders] == [
+        100,
+        101,
+        102,
+    ]
+
+
+def test_a_reverting_batched_transaction_raises_its_error(isolated, market: Market):
+    import pytest
+
+    from simulator.errors import ContractRevert
+
+    intruder = market.free_accounts[0]
+    with pytest.raises(ContractRevert) as exc:
+        isolated.transact_many([("CashToken", market.cash, "mint", (intruder, 1), intruder)])
+    assert exc.value.error == "AccessControlUnauthorizedAccount"
