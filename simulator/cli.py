@@ -110,6 +110,14 @@ def validate(
 
 
 @app.command()
+def schema() -> None:
+    """Print the scenario file's JSON schema (every field, its type, default and limits)."""
+    from simulator.scenario import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+@app.command()
 def run(
     scenario: Annotated[
         Path, typer.Argument(help="A scenario YAML file, e.g. scenarios/baseline-2027.yaml.")

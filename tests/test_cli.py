@@ -116,3 +116,12 @@ def test_deploy_keeps_the_chain_until_interrupted_then_stops_it():
             proc.wait(timeout=60)
     assert proc.returncode == 0
     assert _anvils_on(manifest["rpc_url"]) == []
+
+
+def test_schema_describes_the_scenario_file():
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert {"market", "regime", "firms", "assets", "offerings", "venues", "investors"} <= set(
+        schema["properties"]
+    )
