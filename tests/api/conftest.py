@@ -19,7 +19,7 @@ from api.main import create_app
 from api.settings import Settings
 from simulator.chain.toolchain import free_port
 
-POSTGRES_URL = os.environ.get(
+POSTGRES_SERVER = os.environ.get(
     "STOSIM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 # a run small enough for tests: T+0 venues, two days, a dozen investors
@@ -45,14 +45,33 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test session's own on the PostgreSQL server, dropped at the end, so
+    that test sessions running at the same time never share tables."""
+    if not postgres_reachable():
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    from sqlalchemy import create_engine, text
+
+    name = f"stosim_test_{os.getpid()}_{int(time.time())}"
+    admin = create_engine(
+        POSTGRES_SERVER, isolation_level="AUTOCOMMIT"
+    )  # "test" is only the way in
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    if not postgres_reachable():
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url = request.getfixturevalue("postgres_url")
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture

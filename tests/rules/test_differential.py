@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from simulator import rules
@@ -66,6 +66,7 @@ def view(decision: tuple[bool, str, str]) -> rules.Decision:
     return rules.ALLOW if allowed else rules.Decision(False, rule_id, reason)
 
 
+@example(investor_class="general", prior=5_005_000, value=999_998)  # a refused first purchase
 @examples
 @given(
     investor_class=sts.investor_classes(), prior=sts.krw(12 * 10**6), value=sts.krw(12 * 10**6, 1)
@@ -76,8 +77,11 @@ def test_kr_inv_2_limits_agree(scene: Scene, investor_class: str, prior: int, va
         s.verify(buyer, CLASS_IDS[investor_class])
         s.registry("setRuleEnabled", "KR-INV-3", False)
         prior_units = prior // PRICE
-        if prior_units:
-            s.mint(buyer, prior_units)  # may itself be refused: then nothing was invested
+        if prior_units:  # the first purchase is itself a case: refused above the limits
+            first = outcome(lambda: s.mint(buyer, prior_units))
+            assert first == rules.investment_limit(
+                REGIME, investor_class, 0, 0, prior_units * PRICE
+            )
         rule = s.market.contracts["InvestorLimitRule"]
         invested = s.call("InvestorLimitRule", rule, "investedInYear", buyer, 2027) + s.call(
             "InvestorLimitRule", rule, "investedInYear", buyer, 2026
