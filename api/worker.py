@@ -25,7 +25,12 @@ class RunPool:
     def __init__(self, database_url: str, workers: int) -> None:
         self.database_url = database_url
         context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
         self._lock = threading.Lock()
         self._futures: dict[int, Future[None]] = {}
 
@@ -58,6 +63,22 @@ class ParentGone(Exception):
     """The server that started this run is gone: stop, so the run ends as interrupted."""
 
 
+_busy = threading.Event()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """In each pool process: leave once the server is gone. An idle process exits at once; a busy
+    one stops its run at the next progress report (ParentGone), which stops its chain too."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid and not _busy.is_set():
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="stosim-parent-watch").start()
+
+
 def execute_run(database_url: str, run_id: int, parent_pid: int) -> None:
     """Body of a run process: load, run on a fresh chain, store results or the failure."""
     from simulator.runner import run_scenario
@@ -83,16 +104,18 @@ def execute_run(database_url: str, run_id: int, parent_pid: int) -> None:
             last[0] = now
             _set(engine, run_id, progress=round(share, 4))
 
+    _busy.set()
     try:
         scenario = parse_scenario(document, f"run {run_id}", overrides)
         result = run_scenario(scenario, seed, progress=progress)
+        _store_result(engine, run_id, result)
     except ParentGone:
         return
     except Exception as exc:  # any failure of a run is reported on the run, never raised
         log.exception("run %s failed", run_id)
         _mark_failed(engine, run_id, f"{type(exc).__name__}: {exc}")
-        return
-    _store_result(engine, run_id, result)
+    finally:
+        _busy.clear()
 
 
 def _store_result(engine: Any, run_id: int, result: Any) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from simulator import rules
@@ -27,6 +27,7 @@ from simulator.scenario import Regime, RegimeParams
 from simulator.testing import strategies as sts
 
 from ..contracts.conftest import PRICE, QUANTITY, Scene, refused
+from ..hypothesis_profiles import example_settings
 
 REGIME = Regime()  # the deployed market runs the domain defaults
 CLASS_IDS = {
@@ -34,13 +35,7 @@ CLASS_IDS = {
     "income_qualified": InvestorClass.INCOME_QUALIFIED,
     "professional": InvestorClass.PROFESSIONAL,
 }
-examples = settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=False,
-    print_blob=True,
-)
+examples = example_settings(15)
 
 
 @contextmanager
