@@ -5,6 +5,7 @@ transact and call. This is the only module of stosim that imports brownie.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import sys
 import warnings
 from collections.abc import Iterator
@@ -46,8 +47,15 @@ def load_project() -> Any:
 
         # brownie warns about its own internal snapshot calls on every connect
         warnings.filterwarnings("ignore", message=r"rpc\.\w+ should not be called directly")
-        with _quiet():
-            _loaded_project = brownie.project.load(toolchain.PROJECT_ROOT, name="StosimProject")
+        # one compiler at a time: runs started together (API pool, tests) share build/
+        lock_path = toolchain.PROJECT_ROOT / "build" / ".compile.lock"
+        lock_path.parent.mkdir(exist_ok=True)
+        with open(lock_path, "w") as lock, _quiet():
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                _loaded_project = brownie.project.load(toolchain.PROJECT_ROOT, name="StosimProject")
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
     return _loaded_project
 
 
