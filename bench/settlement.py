@@ -24,13 +24,12 @@ import requests
 from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.deploy import (
     FAR_FUTURE,
-    KRW_BN,
     FeeSchedule,
     InvestorClass,
     IssueSpec,
-    Licence,
     deploy_market,
     issue_security,
+    register_issuer,
 )
 from simulator.chain.toolchain import free_port
 
@@ -42,26 +41,17 @@ def prepare(ledger: BrownieLedger, trades: int) -> dict:
     """A market with one listed token, a seller holding enough and a funded buyer."""
     market = deploy_market(ledger)
     regulator, verifier = market.roles["regulator (FSC)"], market.roles["KYC verifier"]
-    bank, ksd = market.roles["settlement bank"], market.roles["registrar (KSD)"]
+    bank = market.roles["settlement bank"]
     issuer, seller, buyer = market.free_accounts[:3]
-    ledger.transact(
-        "MarketRegistry", market.registry, "registerFirm", issuer, 3 * KRW_BN, 0, sender=regulator
-    )
-    ledger.transact(
-        "MarketRegistry",
-        market.registry,
-        "grantLicence",
-        issuer,
-        int(Licence.ISSUER_ACCOUNT_MANAGER),
-        sender=regulator,
-    )
-    for account in (issuer, seller, buyer):
+    register_issuer(ledger, market, issuer)
+    professional = int(InvestorClass.PROFESSIONAL)
+    for account in (seller, buyer):
         ledger.transact(
             "InvestorRegistry",
             market.investors,
             "verify",
             account,
-            int(InvestorClass.PROFESSIONAL),
+            professional,
             FAR_FUTURE,
             sender=verifier,
         )
@@ -89,7 +79,6 @@ def prepare(ledger: BrownieLedger, trades: int) -> dict:
     ledger.transact("Venue", venue, "acceptListing", token, sender=operator)
     ledger.transact("CashToken", market.cash, "mint", buyer, 10**15, sender=bank)
     ledger.transact("CashToken", market.cash, "approve", venue, MAX, sender=buyer)
-    del ksd
     return {"venue": venue, "operator": operator, "token": token, "buyer": buyer, "seller": seller}
 
 

@@ -308,12 +308,6 @@ class BrownieLedger:
 
         chain._revert(snapshot_id)
 
-    def gas_profile(self) -> dict[str, dict[str, int]]:
-        """Gas used per contract function over this process's transactions (brownie's history)."""
-        from brownie.network.state import TxHistory
-
-        return dict(TxHistory().gas_profile)
-
     def _at(self, contract: str, address: str) -> Any:
         instance = self._contracts.get(address)
         if instance is None:

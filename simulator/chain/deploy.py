@@ -331,33 +331,35 @@ def issue_security(ledger: Ledger, market: Market, spec: IssueSpec) -> str:
     return token
 
 
-def list_sample_issue(ledger: Ledger, market: Market) -> str:
-    """A small real-estate trust issue by an issuer account-management institution, with the
-    issuer's retained share minted and the token listed on the first venue; for `stosim deploy`."""
-    regulator = market.roles["regulator (FSC)"]
-    verifier = market.roles["KYC verifier"]
-    issuer = market.free_accounts.pop(0)
-    market.roles["issuer (sample issue)"] = issuer
+def register_issuer(ledger: Ledger, market: Market, issuer: str, equity: int = 3 * KRW_BN) -> None:
+    """Register an issuer account-management institution (KR-LIC-2) and verify it as a
+    professional investor, so that it can hold its retained share (KR-ISS-2)."""
+    regulator, verifier = market.roles["regulator (FSC)"], market.roles["KYC verifier"]
     ledger.transact(
-        "MarketRegistry", market.registry, "registerFirm", issuer, 3 * KRW_BN, 0, sender=regulator
+        "MarketRegistry", market.registry, "registerFirm", issuer, equity, 0, sender=regulator
     )
+    licence = int(Licence.ISSUER_ACCOUNT_MANAGER)
     ledger.transact(
-        "MarketRegistry",
-        market.registry,
-        "grantLicence",
-        issuer,
-        int(Licence.ISSUER_ACCOUNT_MANAGER),
-        sender=regulator,
+        "MarketRegistry", market.registry, "grantLicence", issuer, licence, sender=regulator
     )
+    professional = int(InvestorClass.PROFESSIONAL)
     ledger.transact(
         "InvestorRegistry",
         market.investors,
         "verify",
         issuer,
-        int(InvestorClass.PROFESSIONAL),
+        professional,
         FAR_FUTURE,
         sender=verifier,
     )
+
+
+def list_sample_issue(ledger: Ledger, market: Market) -> str:
+    """A small real-estate trust issue by an issuer account-management institution, with the
+    issuer's retained share minted and the token listed on the first venue; for `stosim deploy`."""
+    issuer = market.free_accounts.pop(0)
+    market.roles["issuer (sample issue)"] = issuer
+    register_issuer(ledger, market, issuer)
     spec = IssueSpec(
         "Seoul Office Trust 1", "SOT1", issuer, total_quantity=100_000, offering_price=5_000
     )

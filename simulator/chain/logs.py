@@ -8,33 +8,30 @@ is linear: one dictionary look-up by topic per log.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from simulator.chain.ledger import ChainEvent
-from simulator.chain.revert import _BUILD, _abi_type
+from simulator.chain.revert import abi_items, abi_type
 
 
 @functools.cache
 def event_signatures() -> dict[tuple[str, int], tuple[str, list[dict[str, Any]]]]:
     """(topic0, number of topics) -> (event name, inputs), from every compiled contract."""
     found: dict[tuple[str, int], tuple[str, list[dict[str, Any]]]] = {}
-    for artifact in sorted(_BUILD.glob("*.json")):
-        for item in json.loads(artifact.read_text()).get("abi", []):
-            if item.get("type") != "event" or item.get("anonymous"):
-                continue
-            types = ",".join(_abi_type(i) for i in item["inputs"])
+    for item in abi_items():
+        if item.get("type") == "event" and not item.get("anonymous"):
+            types = ",".join(abi_type(i) for i in item["inputs"])
             topic = "0x" + keccak(text=f"{item['name']}({types})").hex()
             indexed = sum(1 for i in item["inputs"] if i["indexed"])
             found[topic, 1 + indexed] = (item["name"], item["inputs"])
     return found
 
 
-def _plain(value: Any, abi_type: str) -> Any:
-    if abi_type == "address":
+def _plain(value: Any, kind: str) -> Any:
+    if kind == "address":
         return to_checksum_address(value)
     if isinstance(value, tuple):
         return list(value)
@@ -55,20 +52,18 @@ def decode_logs(logs: list[Any]) -> list[ChainEvent]:
         data = log["data"]
         raw = bytes(data) if not isinstance(data, str) else bytes.fromhex(data.removeprefix("0x"))
         plain_inputs = [i for i in inputs if not i["indexed"]]
-        values = iter(abi_decode([_abi_type(i) for i in plain_inputs], raw))
+        values = iter(abi_decode([abi_type(i) for i in plain_inputs], raw))
         indexed_topics = iter(topics[1:])
         args: dict[str, Any] = {}
         for item in inputs:
-            abi_type = _abi_type(item)
+            kind = abi_type(item)
             if item["indexed"]:
                 topic = bytes.fromhex(next(indexed_topics).removeprefix("0x"))
                 args[item["name"]] = (
-                    _plain(abi_decode([abi_type], topic)[0], abi_type)
-                    if abi_type in _STATIC
-                    else topic
+                    _plain(abi_decode([kind], topic)[0], kind) if kind in _STATIC else topic
                 )
             else:
-                args[item["name"]] = _plain(next(values), abi_type)
+                args[item["name"]] = _plain(next(values), kind)
         events.append(ChainEvent(name=name, address=to_checksum_address(log["address"]), args=args))
     return events
 

@@ -15,27 +15,35 @@ from eth_utils import keccak
 from simulator.chain.toolchain import PROJECT_ROOT
 from simulator.errors import ChainError, ContractRevert, RuleViolation
 
-_BUILD = PROJECT_ROOT / "build" / "contracts"
+BUILD = PROJECT_ROOT / "build" / "contracts"
 _ERROR_STRING = "0x08c379a0"  # Error(string), from require(..., "message")
 _PANIC = "0x4e487b71"  # Panic(uint256)
 
 
-def _abi_type(item: dict) -> str:
+def abi_type(item: dict) -> str:
     if item["type"].startswith("tuple"):
-        inner = ",".join(_abi_type(c) for c in item["components"])
+        inner = ",".join(abi_type(c) for c in item["components"])
         return f"({inner}){item['type'][5:]}"
     return str(item["type"])
+
+
+@functools.cache
+def abi_items() -> tuple[dict, ...]:
+    """Every ABI entry of every compiled contract, read once per process."""
+    return tuple(
+        item
+        for artifact in sorted(BUILD.glob("*.json"))
+        for item in json.loads(artifact.read_text()).get("abi", [])
+    )
 
 
 @functools.cache
 def error_signatures() -> dict[str, tuple[str, list[str]]]:
     """Selector (0x...) -> (error name, argument types), from every compiled contract."""
     found: dict[str, tuple[str, list[str]]] = {}
-    for artifact in sorted(_BUILD.glob("*.json")):
-        for item in json.loads(artifact.read_text()).get("abi", []):
-            if item.get("type") != "error":
-                continue
-            types = [_abi_type(i) for i in item["inputs"]]
+    for item in abi_items():
+        if item.get("type") == "error":
+            types = [abi_type(i) for i in item["inputs"]]
             selector = "0x" + keccak(text=f"{item['name']}({','.join(types)})")[:4].hex()
             found[selector] = (item["name"], types)
     return found
