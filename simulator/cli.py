@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import signal
 import time
@@ -21,6 +22,11 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True)
+
+
+class LedgerChoice(enum.StrEnum):
+    anvil = "anvil"
+    revm = "revm"
 
 
 @app.command()
@@ -126,8 +132,12 @@ def run(
     out: Annotated[
         Path | None, typer.Option(help="Output directory (default: out/<scenario name>).")
     ] = None,
+    ledger: Annotated[
+        LedgerChoice | None,
+        typer.Option(help="anvil or revm (embedded EVM); default: the scenario's ledger.backend."),
+    ] = None,
 ) -> None:
-    """Run a scenario on a fresh Anvil; write the event log, metric tables and summary.json."""
+    """Run a scenario on a fresh chain; write the event log, metric tables and summary.json."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from simulator.output import write_run
@@ -150,7 +160,10 @@ def run(
         with Progress(*columns, console=err, transient=True) as bar:
             task = bar.add_task(f"running {loaded.name}", total=1.0)
             result = run_scenario(
-                loaded, seed, progress=lambda share: bar.update(task, completed=share)
+                loaded,
+                seed,
+                progress=lambda share: bar.update(task, completed=share),
+                ledger=ledger.value if ledger else None,
             )
     except StosimError as exc:
         raise _fail(exc) from None

@@ -26,7 +26,7 @@ from simulator.engine import Engine
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import InvestorState, Refused
-from simulator.scenario import Scenario
+from simulator.scenario import LedgerBackend, Scenario
 
 MAX = 2**256 - 1
 CLASSES = {"general": 1, "income_qualified": 2, "professional": 3}
@@ -45,19 +45,43 @@ class RunResult:
 
 
 def run_scenario(
-    scenario: Scenario, seed: int | None = None, progress: Progress | None = None
+    scenario: Scenario,
+    seed: int | None = None,
+    progress: Progress | None = None,
+    ledger: LedgerBackend | None = None,
 ) -> RunResult:
-    """Run on a fresh Anvil that is stopped afterwards; same scenario and seed, same results."""
-    from simulator.chain.brownie_ledger import BrownieLedger
-
+    """Run on a fresh chain that is gone afterwards (`ledger`, default the scenario's: a local
+    Anvil or the embedded EVM); same scenario and seed, same results, on either ledger."""
     seed = scenario.seed if seed is None else seed
+    backend = ledger or scenario.ledger.backend
     calendar = MarketCalendar(scenario.market)
     accounts = 4 + len(scenario.firms) + sum(g.count for g in scenario.investors)
-    with BrownieLedger.start(accounts=accounts, genesis_timestamp=calendar.unix(0) - DAY) as ledger:
-        log = Simulation(scenario, seed, ledger, calendar).run(progress)
+    chain = _ledger_class(backend).start(
+        accounts=accounts, genesis_timestamp=calendar.unix(0) - DAY
+    )
+    with chain:
+        log = Simulation(scenario, seed, chain, calendar).run(progress)
     tables = log.tables()
     tables_metrics = metrics.all_metrics(tables)
-    return RunResult(scenario, seed, log, tables, tables_metrics, metrics.summary(tables_metrics))
+    return RunResult(
+        scenario,
+        seed,
+        log,
+        tables,
+        tables_metrics,
+        metrics.summary(tables_metrics),
+        info={"ledger": backend},
+    )
+
+
+def _ledger_class(backend: LedgerBackend) -> Any:
+    if backend == "revm":
+        from simulator.chain.revm_ledger import RevmLedger
+
+        return RevmLedger
+    from simulator.chain.brownie_ledger import BrownieLedger
+
+    return BrownieLedger
 
 
 class Simulation:

@@ -185,8 +185,15 @@ class InvestorGroup(Strict):
     orders_per_day: float = Field(1.0, ge=0, le=1_000)
 
 
+LedgerBackend = Literal["anvil", "revm"]
+
+
 class Ledger(Strict):
-    backend: Literal["anvil"] = "anvil"
+    backend: LedgerBackend = Field(
+        "anvil",
+        description="anvil: a local Anvil node over JSON-RPC; revm: the same contracts run "
+        "in-process (embedded EVM), same results, much faster",
+    )
 
 
 class Scenario(Strict):

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.deploy import (
     FAR_FUTURE,
     KRW_BN,
@@ -18,7 +17,7 @@ from simulator.chain.deploy import (
     Market,
     issue_security,
 )
-from simulator.chain.ledger import TxResult
+from simulator.chain.ledger import Ledger, TxResult
 from simulator.errors import RuleViolation
 
 MAX = 2**256 - 1
@@ -28,7 +27,7 @@ QUANTITY = 100_000
 
 @dataclass
 class Scene:
-    ledger: BrownieLedger
+    ledger: Ledger
     market: Market
     issuer: str
     token: str
@@ -134,7 +133,7 @@ def expect_rule(excinfo: pytest.ExceptionInfo[RuleViolation], rule_id: str, reas
 
 
 @pytest.fixture(scope="session")
-def base_scene(ledger: BrownieLedger, market: Market) -> Scene:
+def base_scene(ledger: Ledger, market: Market) -> Scene:
     """Issuer (an issuer account-management institution) with a listed 100,000-unit issue at
     5,000 KRW whose 5% retained share is minted; six verified general investors."""
     regulator = market.roles["regulator (FSC)"]
@@ -157,6 +156,6 @@ def base_scene(ledger: BrownieLedger, market: Market) -> Scene:
 
 
 @pytest.fixture
-def scene(base_scene: Scene, isolated: BrownieLedger) -> Iterator[Scene]:
+def scene(base_scene: Scene, isolated: Ledger) -> Iterator[Scene]:
     """The base scene, with every change undone after the test."""
     yield base_scene

@@ -19,8 +19,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from simulator.actors.investor import OrderIntent
 from simulator.calendar import MarketCalendar
-from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.deploy import Licence
+from simulator.chain.ledger import Ledger
 from simulator.errors import RuleViolation
 from simulator.events import FeeCharged, Refused, TradeMatched, TradeSettled
 from simulator.runner import Simulation
@@ -38,7 +38,7 @@ STATS: list[tuple[int, int, int]] = []  # per example: steps, trades matched, tr
 
 
 @pytest.fixture
-def template(isolated: BrownieLedger) -> Iterator[tuple[Simulation, BrownieLedger]]:
+def template(isolated: Ledger) -> Iterator[tuple[Simulation, Ledger]]:
     """A deployed small market after its offerings and listings, to copy for every example."""
     scenario = load_scenario(BASELINE, overrides=SMALL)
     sim = Simulation(scenario, 1, isolated, MarketCalendar(scenario.market))
@@ -51,7 +51,7 @@ def template(isolated: BrownieLedger) -> Iterator[tuple[Simulation, BrownieLedge
 
 class MarketActors(RuleBasedStateMachine):
     template: Simulation
-    ledger: BrownieLedger
+    ledger: Ledger
 
     def __init__(self) -> None:
         super().__init__()

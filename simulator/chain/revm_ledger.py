@@ -1,0 +1,255 @@
+"""The embedded ledger: the same compiled contracts executed in this process on revm (pyrevm).
+
+No node, no JSON-RPC, no signatures: a transaction is a message call that commits its state
+changes, a block per transaction as Anvil mines them with automine. Accounts are plain
+addresses; the chain's clock moves only when the simulation moves it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_utils import keccak, to_checksum_address
+
+from simulator.chain.ledger import TxResult
+from simulator.chain.logs import decode_logs
+from simulator.chain.revert import BUILD, abi_type, decode_revert
+from simulator.errors import ChainError
+
+CHAIN_ID = 31337  # Anvil's, so that nothing chain-id dependent differs between the ledgers
+BLOCK_GAS_LIMIT = 30_000_000  # as ANVIL_SETTINGS
+DEFAULT_GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z, when no genesis time is given
+_REVERT_OUTPUT = re.compile(r"output: (0x[0-9a-fA-F]*)")
+
+
+@dataclass(frozen=True)
+class _Function:
+    selector: bytes
+    inputs: list[str]
+    outputs: list[str]
+
+
+@dataclass(frozen=True)
+class _Artifact:
+    bytecode: bytes
+    constructor: list[str]
+    functions: dict[str, _Function]
+
+
+@functools.cache
+def _artifact(contract: str) -> _Artifact:
+    path = BUILD / f"{contract}.json"
+    if not path.exists():
+        raise ChainError(f"no compiled contract named {contract!r} in {BUILD}")
+    data = json.loads(path.read_text())
+    functions: dict[str, _Function] = {}
+    constructor: list[str] = []
+    for item in data["abi"]:
+        if item["type"] == "constructor":
+            constructor = [abi_type(i) for i in item["inputs"]]
+        elif item["type"] == "function":
+            inputs = [abi_type(i) for i in item["inputs"]]
+            selector = keccak(text=f"{item['name']}({','.join(inputs)})")[:4]
+            outputs = [abi_type(o) for o in item["outputs"]]
+            functions[item["name"]] = _Function(selector, inputs, outputs)
+    return _Artifact(bytes.fromhex(data["bytecode"].removeprefix("0x")), constructor, functions)
+
+
+def _function(contract: str, function: str) -> _Function:
+    found = _artifact(contract).functions.get(function)
+    if found is None:
+        raise ChainError(f"{contract} has no function {function!r}")
+    return found
+
+
+def _plain(value: Any, kind: str) -> Any:
+    """Decoded values as brownie gives them: checksummed addresses, tuples for structs."""
+    if kind == "address":
+        return to_checksum_address(value)
+    if kind.endswith("]") and isinstance(value, tuple):
+        element = kind[: kind.rindex("[")]
+        return [_plain(v, element) for v in value]
+    if kind.startswith("(") and isinstance(value, tuple):
+        return tuple(value)
+    return value
+
+
+def account_address(index: int) -> str:
+    """The embedded ledger's account number `index`: a fixed address, the same in every run."""
+    return to_checksum_address(keccak(text=f"stosim account {index}")[-20:])
+
+
+class RevmLedger:
+    """An in-process chain. `start()` mirrors BrownieLedger.start (accounts, genesis time)."""
+
+    rpc_url = "revm://in-process"
+    chain_id = CHAIN_ID
+
+    def __init__(self, accounts: int, genesis_timestamp: int) -> None:
+        from pyrevm import EVM, BlockEnv, CfgEnv, Env
+
+        self._block_env = BlockEnv
+        self.accounts = [account_address(i) for i in range(accounts)]
+        self._time = genesis_timestamp
+        self._number = 0
+        self._evm = EVM(
+            env=Env(cfg=CfgEnv(chain_id=CHAIN_ID), block=self._block()),
+            gas_limit=BLOCK_GAS_LIMIT,
+            spec_id="SHANGHAI",  # as brownie-config.yaml compiles for
+        )
+        self._snapshots: dict[str, tuple[Any, int, int]] = {}
+        self._snapshot_ids = iter(range(1, 2**62))
+
+    @classmethod
+    def start(
+        cls, port: int | None = None, accounts: int = 20, genesis_timestamp: int | None = None
+    ) -> RevmLedger:
+        """A fresh in-process chain; `port` is accepted for symmetry with Anvil and unused."""
+        del port
+        from simulator.chain.brownie_ledger import load_project
+
+        load_project()  # compiles the contracts into build/ if their sources changed
+        return cls(accounts, DEFAULT_GENESIS if genesis_timestamp is None else genesis_timestamp)
+
+    def close(self) -> None:
+        self._snapshots.clear()
+
+    def __enter__(self) -> RevmLedger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- blocks and time ----
+
+    def _block(self) -> Any:
+        return self._block_env(
+            number=self._number,
+            timestamp=self._time,
+            basefee=0,
+            gas_limit=BLOCK_GAS_LIMIT,
+            coinbase="0x" + "00" * 20,
+        )
+
+    def _next_block(self) -> None:
+        """Every transaction is mined in a block of its own, as under Anvil's automine."""
+        self._number += 1
+        self._evm.set_block_env(self._block())
+
+    def timestamp(self) -> int:
+        return self._time
+
+    def advance_time(self, seconds: int) -> None:
+        self._time += int(seconds)
+        self._next_block()
+
+    def set_time(self, unix_time: int) -> None:
+        """The next block gets this timestamp, if it is later than the chain's clock."""
+        if unix_time > self._time:
+            self._time = int(unix_time)
+            self._evm.set_block_env(self._block())
+
+    def snapshot(self) -> str:
+        snapshot_id = str(next(self._snapshot_ids))
+        self._snapshots[snapshot_id] = (self._evm.snapshot(), self._time, self._number)
+        return snapshot_id
+
+    def revert(self, snapshot_id: str) -> None:
+        """Return to a saved state; the id and every later one are used up, as on Anvil."""
+        checkpoint, self._time, self._number = self._snapshots.pop(snapshot_id)
+        for later in [k for k in self._snapshots if int(k) > int(snapshot_id)]:
+            del self._snapshots[later]
+        self._evm.revert(checkpoint)
+        self._evm.set_block_env(self._block())
+
+    # ---- contracts ----
+
+    def deploy(self, contract: str, *args: Any, sender: str) -> str:
+        artifact = _artifact(contract)
+        code = artifact.bytecode + abi_encode(artifact.constructor, list(args))
+        self._next_block()
+        try:
+            address = self._evm.deploy(sender, code, gas=BLOCK_GAS_LIMIT)
+        except RuntimeError as exc:
+            raise _revert_of(exc, f"deploying {contract}") from None
+        return to_checksum_address(address)
+
+    def transact(
+        self, contract: str, address: str, function: str, *args: Any, sender: str
+    ) -> TxResult:
+        """Execute and commit a transaction; a revert raises RuleViolation or ContractRevert."""
+        return self._transact(contract, address, function, args, sender, BLOCK_GAS_LIMIT)
+
+    def transact_many(
+        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
+    ) -> list[TxResult]:
+        """Execute every transaction, then raise the first revert, as Anvil's batches do."""
+        results: list[TxResult] = []
+        first_error: ChainError | None = None
+        for contract, address, function, args, sender in calls:
+            try:
+                results.append(self._transact(contract, address, function, args, sender, gas))
+            except ChainError as exc:
+                first_error = first_error or exc
+        if first_error is not None:
+            raise first_error
+        return results
+
+    def _transact(
+        self,
+        contract: str,
+        address: str,
+        function: str,
+        args: tuple[Any, ...],
+        sender: str,
+        gas: int,
+    ) -> TxResult:
+        fn = _function(contract, function)
+        calldata = fn.selector + abi_encode(fn.inputs, list(args))
+        self._next_block()
+        try:
+            self._evm.message_call(sender, address, calldata, gas=gas)
+        except RuntimeError as exc:
+            raise _revert_of(exc, f"{contract}.{function}") from None
+        result = self._evm.result
+        if result is None:
+            raise ChainError(f"{contract}.{function}: the EVM returned no result")
+        logs = [
+            {"address": log.address, "topics": log.topics, "data": log.data[1]}
+            for log in result.logs
+        ]
+        tx_hash = "0x" + keccak(self._number.to_bytes(8, "big") + calldata).hex()
+        return TxResult(tx_hash, int(result.gas_used), self._number, decode_logs(logs))
+
+    def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
+        """Read a view function: one value, or a tuple when it returns several."""
+        fn = _function(contract, function)
+        calldata = fn.selector + abi_encode(fn.inputs, list(args))
+        try:
+            out = self._evm.message_call(
+                self.accounts[0], address, calldata, gas=BLOCK_GAS_LIMIT, is_static=True
+            )
+        except RuntimeError as exc:
+            raise _revert_of(exc, f"{contract}.{function}") from None
+        values = [
+            _plain(v, kind) for v, kind in zip(abi_decode(fn.outputs, out), fn.outputs, strict=True)
+        ]
+        if len(values) == 1:
+            return values[0]
+        return tuple(values)
+
+    def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]:
+        return [self.call(contract, address, fn, *args) for contract, address, fn, args in calls]
+
+
+def _revert_of(exc: RuntimeError, what: str) -> ChainError:
+    """pyrevm reports a revert as `Revert { gas_used: .., output: 0x.. }` and a halt by reason."""
+    message = str(exc)
+    found = _REVERT_OUTPUT.search(message)
+    return decode_revert(found.group(1) if found else "", f"{what} failed: {message}")
