@@ -8,20 +8,22 @@ Metrics are pure functions of this log (simulator/metrics.py).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import functools
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     kind: ClassVar[str] = "event"
     t: int
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        # fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {name: getattr(self, name) for name in columns(type(self))}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssetIssued(Event):
     """An issue registered and its primary offering completed."""
 
@@ -33,7 +35,7 @@ class AssetIssued(Event):
     offering_price: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListingDecided(Event):
     kind: ClassVar[str] = "listing_decided"
     venue: str
@@ -43,7 +45,7 @@ class ListingDecided(Event):
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subscribed(Event):
     """A primary-offering allocation to an investor."""
 
@@ -55,7 +57,7 @@ class Subscribed(Event):
     price: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderSubmitted(Event):
     kind: ClassVar[str] = "order_submitted"
     order_id: int
@@ -68,7 +70,7 @@ class OrderSubmitted(Event):
     limit_price: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Refused(Event):
     """An action refused under a rule: by the Python rule spec before it reached the chain, or
     by a contract. `stage` is "order", "subscription", "listing" or "licence"."""
@@ -83,7 +85,7 @@ class Refused(Event):
     ref: int  # order id or 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderClosed(Event):
     """An order left the book: filled, expired at the session's end, or cancelled."""
 
@@ -96,7 +98,7 @@ class OrderClosed(Event):
     status: str  # "filled" | "expired" | "cancelled"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TradeMatched(Event):
     kind: ClassVar[str] = "trade_matched"
     trade_id: int
@@ -114,7 +116,7 @@ class TradeMatched(Event):
     mid_before: float  # mid quote just before the match; NaN if the book was one-sided
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TradeSettled(Event):
     """Final settlement on the ledger (DvP): at T+0 in the batch, or on the due date."""
 
@@ -127,7 +129,7 @@ class TradeSettled(Event):
     value: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TradeFailed(Event):
     kind: ClassVar[str] = "trade_failed"
     trade_id: int
@@ -137,7 +139,7 @@ class TradeFailed(Event):
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeeCharged(Event):
     kind: ClassVar[str] = "fee_charged"
     trade_id: int  # 0 for a listing fee
@@ -150,7 +152,7 @@ class FeeCharged(Event):
     fee_kind: str  # "maker" | "taker" | "listing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteSnapshot(Event):
     """The top of a venue's book, sampled at regular times while the market is open."""
 
@@ -163,7 +165,7 @@ class QuoteSnapshot(Event):
     ask_depth: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DistributionPaid(Event):
     """Cash paid to holders (rent, royalties) by the issuer."""
 
@@ -173,7 +175,7 @@ class DistributionPaid(Event):
     per_unit: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InvestorState(Event):
     """An investor's position at the start (t = 0) and at the end of the run."""
 
@@ -201,5 +203,6 @@ EVENT_TYPES: tuple[type[Event], ...] = (
 )
 
 
+@functools.cache
 def columns(event_type: type[Event]) -> list[str]:
     return [f.name for f in fields(event_type)]

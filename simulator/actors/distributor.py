@@ -28,6 +28,7 @@ from simulator.orderbook import Fill, Order, OrderBook
 from simulator.scenario import Regime, Venue
 
 BATCH_LIMIT = 40  # trades per settlement transaction: stays well inside the block gas limit
+BATCH_GAS = 29_000_000  # gas each settlement transaction may use (a block holds 30 M)
 
 
 @dataclass
@@ -236,23 +237,19 @@ class Distributor:
     def settle(self, t: int, due: int = 0) -> None:
         """Submit matched trades in batches; T+0 settles now, T+n is accepted until `due`."""
         trades, self.matched = self.matched, []
-        for start in range(0, len(trades), BATCH_LIMIT):
-            batch = trades[start : start + BATCH_LIMIT]
-            encoded = [
-                (
-                    m.trade_id,
-                    self.tokens[m.asset],
-                    m.buyer.address,
-                    m.seller.address,
-                    m.quantity,
-                    m.price,
-                    m.buyer_is_maker,
-                )
-                for m in batch
-            ]
-            tx = self.ledger.transact(
-                "Venue", self.address, "settleBatch", encoded, due, sender=self.operator
+        batches = [trades[i : i + BATCH_LIMIT] for i in range(0, len(trades), BATCH_LIMIT)]
+        calls = [
+            (
+                "Venue",
+                self.address,
+                "settleBatch",
+                ([self._encode(m) for m in batch], due),
+                self.operator,
             )
+            for batch in batches
+        ]
+        # every batch of the moment in one round trip to the chain; each receipt is checked
+        for batch, tx in zip(batches, self.ledger.transact_many(calls, BATCH_GAS), strict=True):
             by_id = {m.trade_id: m for m in batch}
             for event in tx.named("TradeAccepted"):
                 trade = by_id[int(event.args["tradeId"])]
@@ -260,6 +257,18 @@ class Distributor:
                 if self.on_deferred is not None:
                     self.on_deferred(self.name, trade.trade_id, trade.matched_at)
             self.apply_settlement(t, tx, by_id)
+
+    def _encode(self, m: MatchedTrade) -> tuple[object, ...]:
+        """A trade as Venue.settleBatch takes it."""
+        return (
+            m.trade_id,
+            self.tokens[m.asset],
+            m.buyer.address,
+            m.seller.address,
+            m.quantity,
+            m.price,
+            m.buyer_is_maker,
+        )
 
     def apply_settlement(self, t: int, tx: TxResult, trades: dict[int, MatchedTrade]) -> None:
         """Record the chain's outcome of settled or failed trades and tell both investors."""

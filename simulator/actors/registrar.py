@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from simulator.actors.distributor import BATCH_LIMIT, Distributor
+from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT, Distributor
 from simulator.actors.investor import Investor
 from simulator.calendar import MarketCalendar
 from simulator.chain.ledger import Ledger
@@ -55,9 +55,8 @@ class Registrar:
         trade_ids = self._due.pop(key)
         venue = self.venues[venue_name]
         self.ledger.set_time(self.calendar.unix(due))
-        for start in range(0, len(trade_ids), BATCH_LIMIT):  # stay inside the block gas limit
-            chunk = trade_ids[start : start + BATCH_LIMIT]
-            tx = self.ledger.transact(
-                "Venue", venue.address, "finalize", chunk, sender=self.address
-            )
+        # chunks stay inside the block gas limit; all of them go to the chain in one round trip
+        chunks = [trade_ids[i : i + BATCH_LIMIT] for i in range(0, len(trade_ids), BATCH_LIMIT)]
+        calls = [("Venue", venue.address, "finalize", (chunk,), self.address) for chunk in chunks]
+        for chunk, tx in zip(chunks, self.ledger.transact_many(calls, BATCH_GAS), strict=True):
             venue.apply_settlement(self.engine.now, tx, {i: venue.pending[i] for i in chunk})

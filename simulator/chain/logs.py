@@ -30,12 +30,59 @@ def event_signatures() -> dict[tuple[str, int], tuple[str, list[dict[str, Any]]]
     return found
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _checksum(address: str) -> str:
+    """Checksummed address; cached, as the same few thousand addresses recur in every log."""
+    return to_checksum_address(address)
+
+
 def _plain(value: Any, kind: str) -> Any:
     if kind == "address":
-        return to_checksum_address(value)
+        return _checksum(value)
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def _word(word: bytes, kind: str) -> Any:
+    """One static ABI word, decoded as eth_abi would."""
+    if kind == "address":
+        return _checksum("0x" + word[12:].hex())
+    if kind.startswith("uint"):
+        return int.from_bytes(word, "big")
+    if kind.startswith("int"):
+        return int.from_bytes(word, "big", signed=True)
+    if kind == "bool":
+        return word[-1] != 0
+    return word[: int(kind[5:])]  # bytesN
+
+
+def _fast_data(raw: bytes, kinds: list[str]) -> list[Any]:
+    """Decode log data of static words, strings and bytes without eth_abi (the hot path: every
+    settled trade emits about a dozen logs)."""
+    values = []
+    for i, kind in enumerate(kinds):
+        head = raw[32 * i : 32 * i + 32]
+        if kind in ("string", "bytes"):
+            offset = int.from_bytes(head, "big")
+            length = int.from_bytes(raw[offset : offset + 32], "big")
+            body = raw[offset + 32 : offset + 32 + length]
+            values.append(body.decode("utf-8") if kind == "string" else body)
+        else:
+            values.append(_word(head, kind))
+    return values
+
+
+@functools.cache
+def _plan(topic: str, count: int) -> tuple[str, list[dict[str, Any]], list[str], bool] | None:
+    """(name, inputs, non-indexed types, whether the fast decoder handles them) of an event."""
+    known = event_signatures().get((topic, count))
+    if known is None:
+        return None
+    name, inputs = known
+    kinds = [abi_type(i) for i in inputs if not i["indexed"]]
+    fast = all(k in _STATIC or k in ("string", "bytes") for k in kinds)
+    return name, inputs, kinds, fast
 
 
 def decode_logs(logs: list[Any]) -> list[ChainEvent]:
@@ -45,26 +92,26 @@ def decode_logs(logs: list[Any]) -> list[ChainEvent]:
         topics = ["0x" + bytes(t).hex() if not isinstance(t, str) else t for t in log["topics"]]
         if not topics:
             continue
-        known = event_signatures().get((topics[0].lower(), len(topics)))
-        if known is None:
+        plan = _plan(topics[0].lower(), len(topics))
+        if plan is None:
             continue
-        name, inputs = known
+        name, inputs, kinds, fast = plan
         data = log["data"]
         raw = bytes(data) if not isinstance(data, str) else bytes.fromhex(data.removeprefix("0x"))
-        plain_inputs = [i for i in inputs if not i["indexed"]]
-        values = iter(abi_decode([abi_type(i) for i in plain_inputs], raw))
+        if fast:
+            values = iter(_fast_data(raw, kinds))
+        else:
+            values = iter(_plain(v, k) for v, k in zip(abi_decode(kinds, raw), kinds, strict=True))
         indexed_topics = iter(topics[1:])
         args: dict[str, Any] = {}
         for item in inputs:
-            kind = abi_type(item)
             if item["indexed"]:
+                kind = abi_type(item)
                 topic = bytes.fromhex(next(indexed_topics).removeprefix("0x"))
-                args[item["name"]] = (
-                    _plain(abi_decode([kind], topic)[0], kind) if kind in _STATIC else topic
-                )
+                args[item["name"]] = _word(topic, kind) if kind in _STATIC else topic
             else:
-                args[item["name"]] = _plain(next(values), kind)
-        events.append(ChainEvent(name=name, address=to_checksum_address(log["address"]), args=args))
+                args[item["name"]] = next(values)
+        events.append(ChainEvent(name=name, address=_checksum(log["address"]), args=args))
     return events
 
 
