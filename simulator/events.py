@@ -8,7 +8,6 @@ Metrics are pure functions of this log (simulator/metrics.py).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -203,6 +202,11 @@ EVENT_TYPES: tuple[type[Event], ...] = (
 )
 
 
-@functools.cache
+_COLUMNS: dict[type[Event], list[str]] = {}
+
+
 def columns(event_type: type[Event]) -> list[str]:
-    return [f.name for f in fields(event_type)]
+    found = _COLUMNS.get(event_type)
+    if found is None:
+        found = _COLUMNS[event_type] = [f.name for f in fields(event_type)]
+    return found
