@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from api.models import SCHEMA_VERSION, RunRow, StoreInfo, utcnow
+from api.models import SCHEMA_VERSION, RunRow, StoreInfo, SweepRow, utcnow
 
 UNFINISHED = ("queued", "running")
 
@@ -48,6 +48,12 @@ def init_store(engine: Engine) -> int:
             run.error = "the server stopped while this run was in flight"
             run.finished_at = utcnow()
             session.add(run)
+        sweeps = session.exec(select(SweepRow).where(col(SweepRow.status).in_(UNFINISHED))).all()
+        for sweep in sweeps:
+            sweep.status = "interrupted"
+            sweep.error = "the server stopped while this sweep was in flight"
+            sweep.finished_at = utcnow()
+            session.add(sweep)
         session.commit()
         return len(stuck)
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from api.db import init_store, make_engine
 from api.models import ScenarioRow
-from api.routes import runs, scenarios
+from api.routes import runs, scenarios, sweeps
 from api.routes.scenarios import jsonable
 from api.settings import Settings
 from api.worker import RunPool
@@ -33,7 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sync_builtin_scenarios(engine, settings.scenarios_dir)
         app.state.engine, app.state.settings = engine, settings
         app.state.pool = RunPool(settings.database_url, settings.max_concurrent_runs)
+        app.state.sweeper = sweeps.Sweeper(engine, settings.dask_scheduler, settings.sweep_workers)
         yield
+        app.state.sweeper.shutdown()
         app.state.pool.shutdown()
         engine.dispose()
 
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(scenarios.router)
     app.include_router(runs.router)
+    app.include_router(sweeps.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard() -> Response:

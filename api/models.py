@@ -76,3 +76,29 @@ class TradeRow(SQLModel, table=True):
     settled_t: int | None = None
     rule_id: str = Field(default="", max_length=20)
     reason: str = Field(default="", max_length=60)
+
+
+class SweepRow(SQLModel, table=True):
+    """A parameter sweep: grid x seeds, run on Dask; per-task rows and the aggregate table."""
+
+    __tablename__ = "sweeps"
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenarios.id", index=True)
+    scenario_name: str = Field(max_length=80)
+    grid: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    seeds: int
+    ledger: str = Field(max_length=20)
+    scheduler: str = Field(default="local", max_length=200)
+    status: str = Field(default="queued", index=True, max_length=20)
+    tasks_total: int = 0
+    tasks_done: int = 0
+    eta_s: float | None = None
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    info: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    runs: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    summary: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -153,3 +153,63 @@ class FeeComparisonStarted(BaseModel):
     comparison: str = Field(
         description="GET this to read the comparison (complete when all runs finished)"
     )
+
+
+class SweepCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scenario_id": 1,
+                    "grid": {"venues.0.settlement_days": [0, 2], "market.days": [5]},
+                    "seeds": 3,
+                    "ledger": "revm",
+                }
+            ]
+        },
+    )
+    scenario_id: int | None = Field(
+        None, ge=1, description="a stored scenario (built-in or uploaded)"
+    )
+    scenario: dict[str, Any] | None = Field(None, description="or a whole scenario document")
+    grid: dict[str, list[Any]] = Field(
+        description="dotted field path -> the values to try; every combination is a grid point"
+    )
+    seeds: int = Field(3, ge=1, le=100, description="seeds per grid point")
+    ledger: Literal["anvil", "revm"] | None = Field(
+        "revm", description="the ledger of every task; null: the scenario's own"
+    )
+
+
+class SweepPublic(BaseModel):
+    id: int
+    scenario_id: int
+    scenario_name: str
+    grid: dict[str, Any]
+    seeds: int
+    ledger: str
+    scheduler: str
+    status: str = Field(description="queued | running | finished | failed | interrupted")
+    tasks_total: int
+    tasks_done: int
+    eta_s: float | None = Field(description="estimated seconds left while running")
+    error: str
+    info: dict[str, Any] | None = Field(description="workers, wall time, tasks per second")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class SweepList(BaseModel):
+    data: list[SweepPublic]
+    count: int
+
+
+class SweepResults(BaseModel):
+    id: int
+    status: str
+    summary: list[dict[str, Any]] = Field(
+        description="per grid point and metric: n, mean, std, ci95_low, ci95_high"
+    )
+    runs: list[dict[str, Any]] = Field(description="one row per task: parameters, seed, metrics")

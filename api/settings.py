@@ -21,6 +21,10 @@ class Settings(BaseModel):
     max_concurrent_runs: int = Field(1, ge=1, le=16, description="runs executing at once")
     max_queued_runs: int = Field(50, ge=1)
     max_body_bytes: int = Field(1_000_000, ge=1_000)
+    sweep_workers: int = Field(2, ge=1, le=64, description="local Dask workers of a sweep")
+    dask_scheduler: str | None = Field(
+        None, description="address of a Dask scheduler for sweeps (default: a local cluster)"
+    )
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -31,4 +35,8 @@ class Settings(BaseModel):
             values["max_concurrent_runs"] = int(runs)
         if queued := os.environ.get("STOSIM_MAX_QUEUED_RUNS"):
             values["max_queued_runs"] = int(queued)
+        if workers := os.environ.get("STOSIM_SWEEP_WORKERS"):
+            values["sweep_workers"] = int(workers)
+        if scheduler := os.environ.get("STOSIM_DASK_SCHEDULER"):
+            values["dask_scheduler"] = scheduler
         return cls.model_validate(values)

@@ -201,6 +201,95 @@ def compare(
 
 
 @app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.")],
+    grid: Annotated[
+        list[str],
+        typer.Option(
+            help="FIELD=v1,v2,... (dotted path, as in overrides); repeat for more fields. Every "
+            "combination is a grid point, e.g. --grid venues.0.settlement_days=0,2"
+        ),
+    ],
+    seeds: Annotated[
+        int, typer.Option(help="Seeds per grid point (the scenario's seed, +1, ...).")
+    ] = 3,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Workers of the local cluster (default: one per core)."),
+    ] = None,
+    ledger: Annotated[
+        LedgerChoice, typer.Option(help="Ledger of every task: revm (fast, same results) or anvil.")
+    ] = LedgerChoice.revm,
+    out: Annotated[
+        Path | None, typer.Option(help="Output directory (default: out/sweeps/<name>-<id>).")
+    ] = None,
+) -> None:
+    """Run a scenario over a grid of parameter values and seeds on Dask; print and store the mean
+    and 95% confidence interval of every headline metric per grid point."""
+    import yaml
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlmodel import Session
+
+    from api.db import init_store, make_engine
+    from api.routes.scenarios import jsonable
+    from api.settings import Settings
+    from api.sweeps import create_sweep, execute_sweep, scenario_row
+    from simulator.report import print_sweep
+    from simulator.scenario import ScenarioError, load_scenario
+    from simulator.sweep import Sweep, parse_grid
+
+    try:
+        loaded = load_scenario(scenario)
+        document = jsonable(yaml.safe_load(scenario.read_text()))
+        planned = Sweep(document, parse_grid(grid), seeds, ledger.value)
+    except (StosimError, ScenarioError) as exc:
+        raise _fail(exc) from None
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    init_store(engine)
+    with Session(engine) as session:
+        stored = create_sweep(
+            session, scenario_row(session, loaded.name, document), planned, scheduler or "local"
+        )
+    sweep_id = stored.id or 0
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("tasks  ETA {task.fields[eta]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(f"sweep {sweep_id}: {loaded.name}", total=stored.tasks_total, eta="-")
+
+        def show(done: int, total: int, eta: float | None) -> None:
+            bar.update(task, completed=done, eta="-" if eta is None else f"{eta:,.0f} s")
+
+        result = execute_sweep(engine, sweep_id, planned, scheduler, workers, show)
+    if result is None:
+        with Session(engine) as session:
+            from api.models import SweepRow
+
+            failed = session.get(SweepRow, sweep_id)
+        raise _fail(StosimError(f"sweep {sweep_id} failed: {failed.error if failed else '?'}"))
+    target = out or Path("out") / "sweeps" / f"{loaded.name}-{sweep_id}"
+    target.mkdir(parents=True, exist_ok=True)
+    result.runs.to_csv(target / "runs.csv", index=False)
+    result.summary.to_csv(target / "summary.csv", index=False)
+    print_sweep(Console(), result.summary, list(planned.grid), result.info)
+    err.print(
+        f"sweep {sweep_id} stored ({settings.database_url.split('://')[0]}); "
+        f"wrote {target}/ (runs.csv, summary.csv)"
+    )
+
+
+@app.command()
 def rules() -> None:
     """Print the rule-coverage table: where each rule is enforced and which tests check it."""
     from simulator.rule_coverage import coverage, markdown

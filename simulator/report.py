@@ -96,3 +96,32 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def print_sweep(
+    console: Console, summary: pd.DataFrame, parameters: list[str], info: dict[str, Any]
+) -> None:
+    """One table per grid point: each headline metric's mean and 95% confidence interval."""
+    groups = summary.groupby(parameters, sort=False) if parameters else [((), summary)]
+    for key, group in groups:
+        values = key if isinstance(key, tuple) else (key,)
+        title = ", ".join(f"{p} = {v}" for p, v in zip(parameters, values, strict=True))
+        table = Table(title=title or "sweep")
+        for column in ("metric", "seeds", "mean", "95% CI"):
+            table.add_column(column, justify="left" if column == "metric" else "right")
+        by_metric = group.set_index("metric")
+        for label, key_name, pattern in HEADLINES:
+            if key_name not in by_metric.index:
+                continue
+            row = by_metric.loc[key_name]
+            interval = (
+                "-"
+                if pd.isna(row["ci95_low"])
+                else f"{_fmt(row['ci95_low'], pattern)} .. {_fmt(row['ci95_high'], pattern)}"
+            )
+            table.add_row(label, str(int(row["n"])), _fmt(row["mean"], pattern), interval)
+        console.print(table)
+    console.print(
+        f"{info['tasks']} tasks on {info['workers']} workers ({info['scheduler']}) in "
+        f"{info['wall_s']:.1f} s: {info['tasks_per_s']:.2f} tasks/s"
+    )

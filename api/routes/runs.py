@@ -54,7 +54,7 @@ COMPARED = (
 )  # fmt: skip
 
 
-def _bounded(scenario: Scenario) -> None:
+def bounded(scenario: Scenario) -> None:
     investors = sum(g.count for g in scenario.investors)
     problems = []
     if investors > MAX_INVESTORS:
@@ -82,7 +82,7 @@ def start_run(
     label: str,
 ) -> RunRow:
     scenario = check(row.document, overrides)
-    _bounded(scenario)
+    bounded(scenario)
     waiting = session.exec(
         select(func.count())
         .select_from(RunRow)

@@ -1,0 +1,121 @@
+"""Sweeps in the store: created by `stosim sweep` or the API, executed on Dask, with progress
+(tasks done, ETA) and results (one row per task, the aggregate per grid point) kept in the same
+store as runs."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from api.models import ScenarioRow, SweepRow, utcnow
+from simulator.sweep import Sweep, SweepProgress, SweepResult, run_sweep
+
+log = logging.getLogger("stosim.api")
+
+
+class SweepCancelled(Exception):
+    """Raised by a progress callback to stop a sweep (the server is stopping); the sweep's
+    cluster is shut down and the sweep is left interrupted."""
+
+
+def scenario_row(session: Session, name: str, document: dict[str, Any]) -> ScenarioRow:
+    """The stored scenario with this exact document, or a new "uploaded" one."""
+    for row in session.exec(select(ScenarioRow).where(ScenarioRow.name == name)).all():
+        if row.document == document:
+            return row
+    row = ScenarioRow(name=name, source="uploaded", document=document)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: str) -> SweepRow:
+    stored = SweepRow(
+        scenario_id=row.id or 0,
+        scenario_name=sweep.scenario.name,
+        grid=sweep.grid,
+        seeds=sweep.seeds,
+        ledger=sweep.ledger or sweep.scenario.ledger.backend,
+        scheduler=scheduler,
+        tasks_total=len(sweep.tasks()),
+    )
+    session.add(stored)
+    session.commit()
+    session.refresh(stored)
+    return stored
+
+
+def execute_sweep(
+    engine: Engine,
+    sweep_id: int,
+    sweep: Sweep,
+    scheduler: str | None,
+    workers: int | None,
+    also: SweepProgress | None = None,
+) -> SweepResult | None:
+    """Run a stored sweep to its end; progress and the outcome go to the store. A failure is
+    recorded on the sweep (and returned as None), never raised."""
+    _update(engine, sweep_id, status="running", started_at=utcnow())
+    last = [0.0]
+
+    def progress(done: int, total: int, eta: float | None) -> None:
+        if also is not None:
+            also(done, total, eta)
+        now = time.monotonic()
+        if now - last[0] > 1.0 or done == total:  # at most one write a second
+            last[0] = now
+            _update(engine, sweep_id, tasks_done=done, eta_s=None if eta is None else round(eta, 1))
+
+    try:
+        result = run_sweep(sweep, scheduler, workers, progress)
+    except SweepCancelled:
+        _update(
+            engine, sweep_id, status="interrupted", error="stopped before it finished",
+            finished_at=utcnow(),
+        )  # fmt: skip
+        return None
+    except Exception as exc:  # reported on the sweep
+        log.exception("sweep %s failed", sweep_id)
+        _update(
+            engine, sweep_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4_000],
+            finished_at=utcnow(),
+        )  # fmt: skip
+        return None
+    _update(
+        engine, sweep_id, status="finished", tasks_done=len(result.runs), eta_s=0.0,
+        info=result.info, runs=records(result.runs), summary=records(result.summary),
+        finished_at=utcnow(),
+    )  # fmt: skip
+    return result
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: NaN becomes null, numpy scalars plain Python."""
+    rows = frame.astype(object).where(pd.notna(frame), None).to_dict(orient="records")
+    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _update(engine: Engine, sweep_id: int, **values: Any) -> None:
+    with Session(engine) as session:
+        row = session.get(SweepRow, sweep_id)
+        if row is None:
+            return
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.add(row)
+        session.commit()
