@@ -1,15 +1,17 @@
-"""DvP settlement throughput on Anvil, measured side by side in one run.
+"""DvP settlement throughput, measured side by side in one run (part of bench/run.py).
 
     .venv/bin/python bench/settlement.py [--trades 300]
 
-Each way settles the same kind of trade (one token leg, one cash leg, maker/taker fees) through
-the Venue contract on a fresh chain, and every settlement is checked (TradeSettled event or
-receipt status). Ways:
-- brownie: one `settleBatch` transaction of one trade per call, through brownie;
-- web3: the same transactions sent with web3 and waited for one by one;
-- json-rpc batch: the same transactions sent as JSON-RPC batches with explicit nonces while
+Each way settles the same kind of trade (one token leg, one cash leg, maker/taker fees, the
+market's compliance rules) through the Venue contract on a fresh chain, and every settlement is
+checked (TradeSettled event or receipt status). Ways:
+- brownie loop: one `settleBatch` transaction of one trade per call, through brownie;
+- web3 loop: the same transactions sent with web3 and waited for one by one;
+- json-rpc batches: the same transactions sent as JSON-RPC batches with explicit nonces while
   mining is paused, then one `evm_mine` and one `eth_getBlockReceipts` per block;
-- on-chain batches: stosim's way, 40 trades per `settleBatch` transaction, through brownie.
+- stosim Anvil adapter: what the simulator does, `BrownieLedger.transact_many` of `settleBatch`
+  transactions of 40 trades, every receipt checked and every log decoded;
+- embedded ledger: the same calls on `RevmLedger` (the contracts in-process on revm).
 Prints settlements per second and the ratio to the brownie loop.
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Callable
 
 import requests
 
+from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT
 from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.deploy import (
     FAR_FUTURE,
@@ -31,13 +34,15 @@ from simulator.chain.deploy import (
     issue_security,
     register_issuer,
 )
+from simulator.chain.ledger import Ledger
+from simulator.chain.revm_ledger import RevmLedger
 from simulator.chain.toolchain import free_port
 
 MAX = 2**256 - 1
 PRICE = 1_000
 
 
-def prepare(ledger: BrownieLedger, trades: int) -> dict:
+def prepare(ledger: Ledger, trades: int) -> dict:
     """A market with one listed token, a seller holding enough and a funded buyer."""
     market = deploy_market(ledger)
     regulator, verifier = market.roles["regulator (FSC)"], market.roles["KYC verifier"]
@@ -97,7 +102,7 @@ class Trades:
         return out
 
 
-def brownie_loop(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:
+def brownie_loop(ledger: Ledger, setup: dict, trades: Trades, n: int) -> int:
     settled = 0
     for trade in trades.take(n):
         tx = ledger.transact(
@@ -107,20 +112,14 @@ def brownie_loop(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> 
     return settled
 
 
-def onchain_batches(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:
-    settled = 0
+def adapter_batches(ledger: Ledger, setup: dict, trades: Trades, n: int) -> int:
+    """The simulator's path: settleBatch transactions of BATCH_LIMIT trades, sent together."""
     batch = trades.take(n)
-    for start in range(0, n, 40):
-        tx = ledger.transact(
-            "Venue",
-            setup["venue"],
-            "settleBatch",
-            batch[start : start + 40],
-            0,
-            sender=setup["operator"],
-        )
-        settled += len(tx.named("TradeSettled"))
-    return settled
+    calls = [
+        ("Venue", setup["venue"], "settleBatch", (batch[i : i + BATCH_LIMIT], 0), setup["operator"])
+        for i in range(0, n, BATCH_LIMIT)
+    ]
+    return sum(len(tx.named("TradeSettled")) for tx in ledger.transact_many(calls, BATCH_GAS))
 
 
 def _calldata(ledger: BrownieLedger, setup: dict, trade: tuple) -> str:
@@ -183,29 +182,51 @@ def jsonrpc_batches(
     return settled
 
 
+ANVIL_WAYS: dict[str, Callable[..., int]] = {
+    "brownie loop": brownie_loop,
+    "web3 loop": web3_loop,
+    "json-rpc batches": jsonrpc_batches,
+    "stosim Anvil adapter": adapter_batches,
+}
+
+
+def measure(n_slow: int, n_fast: int) -> dict[str, float]:
+    """Settlements per second of every way; the loops one trade at a time get n_slow trades."""
+    rates: dict[str, float] = {}
+    with BrownieLedger.start(free_port()) as ledger:
+        setup = prepare(ledger, n_slow * 3 + n_fast)
+        trades = Trades(setup)
+        for name, way in ANVIL_WAYS.items():
+            rates[name] = _rate(
+                name, way, ledger, setup, trades, n_fast if "adapter" in name else n_slow
+            )
+    with RevmLedger.start() as embedded:
+        setup = prepare(embedded, n_fast * 10)
+        rates["embedded ledger (revm)"] = _rate(
+            "embedded", adapter_batches, embedded, setup, Trades(setup), n_fast * 10
+        )
+    return rates
+
+
+def _rate(
+    name: str, way: Callable[..., int], ledger: Ledger, setup: dict, trades: Trades, n: int
+) -> float:
+    started = time.perf_counter()
+    settled = way(ledger, setup, trades, n)
+    elapsed = time.perf_counter() - started
+    assert settled == n, f"{name}: {settled} of {n} settled"
+    return n / elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trades", type=int, default=300, help="settlements per way")
-    n = parser.parse_args().trades
-    ways: dict[str, Callable[..., int]] = {
-        "brownie loop": brownie_loop,
-        "web3 loop": web3_loop,
-        "json-rpc batches": jsonrpc_batches,
-        "on-chain batches of 40": onchain_batches,
-    }
-    with BrownieLedger.start(free_port()) as ledger:
-        setup = prepare(ledger, n)
-        trades = Trades(setup)
-        results = {}
-        for name, way in ways.items():
-            started = time.perf_counter()
-            settled = way(ledger, setup, trades, n)
-            elapsed = time.perf_counter() - started
-            assert settled == n, f"{name}: {settled} of {n} settled"
-            results[name] = n / elapsed
-    base = results["brownie loop"]
+    parser.add_argument("--trades", type=int, default=300, help="settlements per one-by-one way")
+    parser.add_argument("--batched", type=int, default=2_000, help="settlements per batched way")
+    args = parser.parse_args()
+    rates = measure(args.trades, args.batched)
+    base = rates["brownie loop"]
     print(f"{'way':<26}{'settlements/s':>15}{'x brownie':>12}")
-    for name, rate in results.items():
+    for name, rate in rates.items():
         print(f"{name:<26}{rate:>15,.0f}{rate / base:>12.1f}")
 
 

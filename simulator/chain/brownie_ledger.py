@@ -13,7 +13,6 @@ from typing import Any
 
 from simulator.chain import toolchain
 from simulator.chain.ledger import TxResult
-from simulator.chain.logs import decode_logs
 from simulator.chain.revert import decode_revert
 from simulator.errors import ChainError
 
@@ -167,8 +166,7 @@ class BrownieLedger:
                 tx = method.transact(*args, {"from": sender}, silent=True)
             except TransactionError as exc:
                 tx = _recover_dropped(exc)
-        events = decode_logs(tx.logs)
-        return TxResult(str(tx.txid), int(tx.gas_used), int(tx.block_number), events)
+        return TxResult(str(tx.txid), int(tx.gas_used), int(tx.block_number), tuple(tx.logs))
 
     def transact_many(
         self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
@@ -229,7 +227,7 @@ class BrownieLedger:
             tx_hash,
             int(receipt["gasUsed"], 16),
             int(receipt["blockNumber"], 16),
-            decode_logs(receipt["logs"]),
+            tuple(receipt["logs"]),
         )
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any:

@@ -6,7 +6,8 @@ Anvil through brownie or on any other backend that executes the same compiled co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -21,13 +22,31 @@ class ChainEvent:
 
 @dataclass(frozen=True)
 class TxResult:
+    """A mined transaction. Its raw logs are decoded on demand, and `named` decodes only the
+    logs of one event: a settlement batch emits hundreds of logs, of which a caller reads a few
+    kinds."""
+
     tx_hash: str
     gas_used: int
     block_number: int
-    events: list[ChainEvent] = field(default_factory=list)
+    logs: tuple[Any, ...] = ()  # as the node gives them: address, topics, data
+
+    @functools.cached_property
+    def _topical(self) -> list[tuple[list[str], Any]]:
+        from simulator.chain.logs import topics_of
+
+        return [(topics_of(log), log) for log in self.logs]
+
+    @functools.cached_property
+    def events(self) -> list[ChainEvent]:
+        from simulator.chain.logs import decode_topical
+
+        return decode_topical(self._topical, None)
 
     def named(self, name: str) -> list[ChainEvent]:
-        return [event for event in self.events if event.name == name]
+        from simulator.chain.logs import decode_topical
+
+        return decode_topical(self._topical, name)
 
 
 class Ledger(Protocol):

@@ -8,6 +8,7 @@ is linear: one dictionary look-up by topic per log.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eth_abi import decode as abi_decode
@@ -85,18 +86,42 @@ def _plan(topic: str, count: int) -> tuple[str, list[dict[str, Any]], list[str],
     return name, inputs, kinds, fast
 
 
-def decode_logs(logs: list[Any]) -> list[ChainEvent]:
-    """ChainEvents for the logs of known events, in log order; unknown logs are skipped."""
+@functools.cache
+def topics_named(name: str) -> frozenset[str]:
+    """topic0 of every event called `name` (contracts may declare it with different fields)."""
+    return frozenset(topic for (topic, _), (n, _) in event_signatures().items() if n == name)
+
+
+def topics_of(log: Any) -> list[str]:
+    """A log's topics as lower-case hex: from a node's receipt (a mapping) or from pyrevm (an
+    object with attributes)."""
+    raw = log["topics"] if isinstance(log, Mapping) else log.topics
+    if raw and isinstance(raw[0], str):
+        return raw  # JSON-RPC and pyrevm give lower-case hex already
+    return ["0x" + bytes(t).hex() for t in raw]
+
+
+def decode_logs(logs: Sequence[Any], only: str | None = None) -> list[ChainEvent]:
+    """ChainEvents for the logs of known events (of the event `only`, if given), in log order;
+    unknown logs are skipped."""
+    return decode_topical([(topics_of(log), log) for log in logs], only)
+
+
+def decode_topical(logs: Sequence[tuple[list[str], Any]], only: str | None) -> list[ChainEvent]:
+    """decode_logs for logs whose topics were read already: (topics, log) pairs."""
+    wanted = topics_named(only) if only is not None else None
     events = []
-    for log in logs:
-        topics = ["0x" + bytes(t).hex() if not isinstance(t, str) else t for t in log["topics"]]
-        if not topics:
+    for topics, log in logs:
+        if not topics or (wanted is not None and topics[0] not in wanted):
             continue
-        plan = _plan(topics[0].lower(), len(topics))
+        plan = _plan(topics[0], len(topics))
         if plan is None:
             continue
         name, inputs, kinds, fast = plan
-        data = log["data"]
+        if isinstance(log, Mapping):
+            data, address = log["data"], log["address"]
+        else:  # pyrevm: data is (topics, data)
+            data, address = log.data[1], log.address
         raw = bytes(data) if not isinstance(data, str) else bytes.fromhex(data.removeprefix("0x"))
         if fast:
             values = iter(_fast_data(raw, kinds))
@@ -107,11 +132,11 @@ def decode_logs(logs: list[Any]) -> list[ChainEvent]:
         for item in inputs:
             if item["indexed"]:
                 kind = abi_type(item)
-                topic = bytes.fromhex(next(indexed_topics).removeprefix("0x"))
+                topic = bytes.fromhex(next(indexed_topics)[2:])
                 args[item["name"]] = _word(topic, kind) if kind in _STATIC else topic
             else:
                 args[item["name"]] = next(values)
-        events.append(ChainEvent(name=name, address=_checksum(log["address"]), args=args))
+        events.append(ChainEvent(name=name, address=_checksum(address), args=args))
     return events
 
 

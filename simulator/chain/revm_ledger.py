@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
+from simulator.chain.abi import encode as abi_encode
 from simulator.chain.ledger import TxResult
-from simulator.chain.logs import decode_logs
 from simulator.chain.revert import BUILD, abi_type, decode_revert
 from simulator.errors import ChainError
 
@@ -220,12 +219,9 @@ class RevmLedger:
         result = self._evm.result
         if result is None:
             raise ChainError(f"{contract}.{function}: the EVM returned no result")
-        logs = [
-            {"address": log.address, "topics": log.topics, "data": log.data[1]}
-            for log in result.logs
-        ]
+        logs = tuple(result.logs)  # pyrevm Log objects; read only when decoded
         tx_hash = "0x" + keccak(self._number.to_bytes(8, "big") + calldata).hex()
-        return TxResult(tx_hash, int(result.gas_used), self._number, decode_logs(logs))
+        return TxResult(tx_hash, int(result.gas_used), self._number, logs)
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
         """Read a view function: one value, or a tuple when it returns several."""
