@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from simulator.errors import StosimError
 from simulator.scenario import LedgerBackend, Scenario, ScenarioError, parse_scenario
 
 MAX_TASKS = 10_000
+_BROWNIE = threading.Lock()
 # (tasks done, tasks in all, seconds left or None while unknown)
 SweepProgress = Callable[[int, int, float | None], None]
 
@@ -101,15 +103,18 @@ class Sweep:
 
 def run_task(document: dict[str, Any], task: Task, ledger: LedgerBackend | None) -> dict[str, Any]:
     """One task, in a Dask worker: the variant on a fresh ledger; its headline metrics, flat."""
-    from simulator.isolation import run_isolated
     from simulator.runner import run_scenario
 
     scenario = parse_scenario(document, "scenario", task.point)
     backend = ledger or scenario.ledger.backend
     started = time.perf_counter()
-    # Anvil is reached through brownie, which keeps one chain per process: a process per task
-    runner = run_isolated if backend == "anvil" else run_scenario
-    result = runner(scenario, task.seed, ledger=backend)
+    if backend == "anvil":
+        # brownie keeps one chain connection per process: a worker with several threads runs
+        # its Anvil tasks one after another
+        with _BROWNIE:
+            result = run_scenario(scenario, task.seed, ledger=backend)
+    else:
+        result = run_scenario(scenario, task.seed, ledger=backend)
     return {
         "task": task.index,
         **task.point,
@@ -183,7 +188,7 @@ def run_sweep(
     cluster = None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout="5s")
         except OSError as exc:
             raise SweepError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
     else:
@@ -192,6 +197,10 @@ def run_sweep(
         )
         client = Client(cluster)
     try:
+        try:
+            client.wait_for_workers(1, timeout=60)
+        except TimeoutError:
+            raise SweepError(f"--scheduler {scheduler}: no worker joined it within 60 s") from None
         n_workers = len(client.scheduler_info()["workers"])
         futures = [
             client.submit(run_task, sweep.document, task, sweep.ledger, pure=False)

@@ -49,7 +49,9 @@ def load_project() -> Any:
         # one compiler at a time: runs started together (API pool, tests) share build/
         lock_path = toolchain.PROJECT_ROOT / "build" / ".compile.lock"
         lock_path.parent.mkdir(exist_ok=True)
-        with open(lock_path, "w") as lock, _quiet():
+        # brownie resolves the sources' imports against the working directory: run from any
+        # directory (a Dask worker's, a user's), it must look from the checkout
+        with open(lock_path, "w") as lock, _quiet(), contextlib.chdir(toolchain.PROJECT_ROOT):
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 _loaded_project = brownie.project.load(toolchain.PROJECT_ROOT, name="StosimProject")

@@ -220,7 +220,8 @@ class RevmLedger:
         if result is None:
             raise ChainError(f"{contract}.{function}: the EVM returned no result")
         logs = tuple(result.logs)  # pyrevm Log objects; read only when decoded
-        tx_hash = "0x" + keccak(self._number.to_bytes(8, "big") + calldata).hex()
+        # no signed transaction, so no real hash: the block number identifies the transaction
+        tx_hash = f"0x{self._number:064x}"
         return TxResult(tx_hash, int(result.gas_used), self._number, logs)
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any:

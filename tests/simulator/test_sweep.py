@@ -133,3 +133,40 @@ def test_stosim_sweep_names_a_bad_grid_field(tmp_path: Path):
     )  # fmt: skip
     assert done.returncode == 1
     assert "venues.0.settlement_days" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_sweep_runs_on_an_existing_scheduler_and_its_workers(tmp_path: Path):
+    """Scaling out: a scheduler and a worker started apart (here on this machine, from another
+    directory), the sweep pointed at the scheduler's address."""
+    from simulator.chain.toolchain import free_port
+
+    bin_dir = Path(sys.executable).parent
+    address = f"tcp://127.0.0.1:{free_port()}"
+    port = address.rsplit(":", 1)[1]
+    scheduler = subprocess.Popen(
+        [str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", port,
+         "--no-dashboard"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        sweep = Sweep(_document(), {"market.days": [2, 3]}, seeds=1, ledger="revm")
+        result = run_sweep(sweep, scheduler=address)
+        assert result.info["scheduler"] == address and result.info["workers"] >= 1
+        assert len(result.runs) == 2 and (result.runs["trade_count"] > 0).all()
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_an_unreachable_scheduler_is_named():
+    from simulator.chain.toolchain import free_port
+
+    sweep = Sweep(_document(), {"market.days": [2]}, seeds=1, ledger="revm")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    with pytest.raises(SweepError, match=f"--scheduler {address}: cannot reach it"):
+        run_sweep(sweep, scheduler=address)

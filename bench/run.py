@@ -1,0 +1,190 @@
+"""stosim's benchmark, one command, every figure measured in the same run on this machine:
+
+    .venv/bin/python bench/run.py            # the whole table (several minutes)
+    .venv/bin/python bench/run.py --quick    # smaller sizes, to check that it works
+
+1. DvP settlements per second: a brownie call loop, a web3 loop, raw JSON-RPC batches, the stosim
+   Anvil adapter and the embedded ledger (bench/settlement.py), with ratios to the brownie loop;
+2. the 2027 baseline end to end on both ledgers: wall time and settled trades per second (and a
+   check that both ledgers give the same summary);
+3. the baseline at scale on the embedded ledger (default one simulated year, 5,000 investors),
+   in a process of its own: wall time, settled trades per second, peak memory (max RSS);
+4. sweep throughput on a local Dask cluster with 1 and 2 workers.
+
+The figures are printed as a table and written to out/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline-2027.yaml"
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def scaled(investors: int, days: int) -> dict[str, int]:
+    """Overrides for the baseline with `investors` in its classes' proportions (75/15/10%)."""
+    general, income = investors * 75 // 100, investors * 15 // 100
+    return {
+        "market.days": days,
+        "investors.0.count": general,
+        "investors.1.count": income,
+        "investors.2.count": investors - general - income,
+    }
+
+
+def end_to_end(ledger: str, overrides: dict[str, int] | None = None) -> dict[str, Any]:
+    from simulator.isolation import run_isolated
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE, overrides=overrides)
+    started = time.perf_counter()
+    result = run_isolated(scenario, ledger=ledger)  # a fresh process: start-up costs included
+    wall = time.perf_counter() - started
+    settled = len(result.tables["trade_settled"])
+    return {
+        "wall_s": wall,
+        "settled": settled,
+        "settled_per_s": settled / wall,
+        "summary": result.summary,
+    }
+
+
+def scale_child(investors: int, days: int) -> None:
+    """In its own process: one scaled run; prints its figures as JSON."""
+    from simulator.runner import run_scenario
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE, overrides=scaled(investors, days))
+    started = time.perf_counter()
+    result = run_scenario(scenario, ledger="revm")
+    wall = time.perf_counter() - started
+    settled = len(result.tables["trade_settled"])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({
+        "investors": investors, "days": days, "wall_s": wall, "settled": settled,
+        "settled_per_s": settled / wall, "events": len(result.log), "peak_bytes": peak,
+    }))  # fmt: skip
+
+
+def scale(investors: int, days: int) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--scale-child", str(investors), str(days)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def sweep_throughput(workers: int, seeds: int, overrides: dict[str, int]) -> dict[str, Any]:
+    import yaml
+
+    from simulator.scenario import apply_overrides
+    from simulator.sweep import Sweep, run_sweep
+
+    document = apply_overrides(yaml.safe_load(BASELINE.read_text()), overrides)
+    sweep = Sweep(document, {"venues.0.settlement_days": [0, 2]}, seeds=seeds, ledger="revm")
+    result = run_sweep(sweep, workers=workers)
+    return result.info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: checks the bench runs")
+    parser.add_argument("--scale-investors", type=int, default=5_000)
+    parser.add_argument("--scale-days", type=int, default=365)
+    parser.add_argument("--scale-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scale_child:
+        scale_child(*args.scale_child)
+        return
+    from settlement import measure
+
+    quick = args.quick
+    figures: dict[str, Any] = {}
+    rows: list[tuple[str, str, str]] = []
+
+    rates = measure(50 if quick else 300, 400 if quick else 2_000)
+    figures["settlement_per_s"] = rates
+    base = rates["brownie loop"]
+    for way, rate in rates.items():
+        rows.append((f"settlements/s: {way}", f"{rate:,.0f}", f"{rate / base:.1f}x brownie"))
+
+    runs = {ledger: end_to_end(ledger) for ledger in ("anvil", "revm")}
+    assert runs["anvil"]["summary"] == runs["revm"]["summary"], "the ledgers disagree"
+    figures["baseline"] = {
+        k: {x: v for x, v in r.items() if x != "summary"} for k, r in runs.items()
+    }
+    for ledger, r in runs.items():
+        rows.append(
+            (
+                f"baseline on {ledger}: wall",
+                f"{r['wall_s']:.1f} s",
+                f"{r['settled']} trades settled",
+            )
+        )
+        rows.append(
+            (
+                f"baseline on {ledger}: settled/s",
+                f"{r['settled_per_s']:,.0f}",
+                "end to end, process start included",
+            )
+        )
+    rows.append(
+        (
+            "baseline speed-up revm/anvil",
+            f"{runs['anvil']['wall_s'] / runs['revm']['wall_s']:.1f}x",
+            "same summary",
+        )
+    )
+
+    investors, days = (500, 20) if quick else (args.scale_investors, args.scale_days)
+    big = scale(investors, days)
+    figures["scale"] = big
+    label = f"baseline {days} days, {investors:,} investors (revm)"
+    rows.append((f"{label}: wall", f"{big['wall_s']:.1f} s", f"{big['settled']:,} trades settled"))
+    rows.append(
+        (f"{label}: settled/s", f"{big['settled_per_s']:,.0f}", "agents, matching and chain")
+    )
+    rows.append((f"{label}: peak memory", f"{big['peak_bytes'] / 2**30:.2f} GiB", "max RSS"))
+
+    sweep_size = scaled(40, 5 if quick else 14)
+    seeds = 2 if quick else 4
+    sweeps = {w: sweep_throughput(w, seeds, sweep_size) for w in (1, 2)}
+    figures["sweep"] = sweeps
+    for w, info in sweeps.items():
+        rows.append(
+            (
+                f"sweep, {w} worker(s): tasks/s",
+                f"{info['tasks_per_s']:.2f}",
+                f"{info['tasks']} tasks in {info['wall_s']:.1f} s",
+            )
+        )
+    rows.append(
+        (
+            "sweep speed-up 2 vs 1 workers",
+            f"{sweeps[2]['tasks_per_s'] / sweeps[1]['tasks_per_s']:.2f}x",
+            f"{multiprocessing.cpu_count()} cores",
+        )
+    )
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  {'value':>14}  note")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>14}  {note}")
+    out = ROOT / "out" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2))
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
