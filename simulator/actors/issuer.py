@@ -8,8 +8,8 @@ import numpy as np
 
 from simulator import rules
 from simulator.actors.investor import Investor
-from simulator.chain.ledger import Ledger
-from simulator.errors import RuleViolation
+from simulator.chain.ledger import Ledger, TxResult
+from simulator.errors import ChainError, RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import AssetIssued, DistributionPaid, FeeCharged, Refused, Subscribed
 from simulator.scenario import Asset, Offering, Regime
@@ -78,9 +78,7 @@ class Issuer:
             ]
         requests = [(inv, self._capped(t, inv, q, year)) for inv, q in requests if q > 0]
         allocation = self._allocate(requests, o.quantity - retained)
-        proceeds = sum(
-            self._allot(t, investor, quantity, year) for investor, quantity in allocation
-        )
+        proceeds = self._allot(t, [(i, q) for i, q in allocation if q > 0], year)
         if self.underwriter is not None:
             self._settle_with_underwriter(t, proceeds)
         self.log.append(
@@ -156,38 +154,45 @@ class Issuer:
             return requests
         return [(inv, q * available // wanted) for inv, q in requests]
 
-    def _allot(self, t: int, investor: Investor, quantity: int, year: int) -> int:
-        """Mint an allotment and collect its payment (to the underwriter, if any); returns KRW."""
-        if quantity <= 0:
-            return 0
-        try:
-            self.ledger.transact(
-                "SecurityToken",
-                self.token,
-                "mint",
-                investor.address,
-                quantity,
-                sender=self.account_manager,
-            )
-        except RuleViolation as exc:
+    def _allot(self, t: int, allocation: list[tuple[Investor, int]], year: int) -> int:
+        """Mint the allotments, then collect the payment of each one minted (to the underwriter,
+        if any); both in batches. Returns the KRW collected."""
+        mints = [
+            ("SecurityToken", self.token, "mint", (inv.address, quantity), self.account_manager)
+            for inv, quantity in allocation
+        ]
+        minted = self.ledger.try_many(mints)
+        for outcome in minted:
+            if isinstance(outcome, ChainError) and not isinstance(outcome, RuleViolation):
+                raise outcome
+        paid = [
+            (inv, q)
+            for (inv, q), m in zip(allocation, minted, strict=True)
+            if isinstance(m, TxResult)
+        ]
+        payee = self.underwriter[1] if self.underwriter else self.address
+        self.ledger.transact_many(
+            [
+                ("CashToken", self.cash_token, "transfer", (payee, q * self.price), inv.address)
+                for inv, q in paid
+            ]
+        )
+        for (investor, quantity), outcome in zip(allocation, minted, strict=True):
+            if isinstance(outcome, RuleViolation):
+                self.log.append(
+                    Refused(
+                        t, "subscription", investor.name, "", self.asset.id, outcome.rule_id,
+                        outcome.reason, 0,
+                    )
+                )  # fmt: skip
+                continue
+            investor.allotted(self.asset.id, self.name, year, quantity, self.price)
             self.log.append(
-                Refused(
-                    t, "subscription", investor.name, "", self.asset.id, exc.rule_id, exc.reason, 0
+                Subscribed(
+                    t, self.asset.id, investor.name, investor.investor_class, quantity, self.price
                 )
             )
-            return 0
-        payee = self.underwriter[1] if self.underwriter else self.address
-        paid = quantity * self.price
-        self.ledger.transact(
-            "CashToken", self.cash_token, "transfer", payee, paid, sender=investor.address
-        )
-        investor.allotted(self.asset.id, self.name, year, quantity, self.price)
-        self.log.append(
-            Subscribed(
-                t, self.asset.id, investor.name, investor.investor_class, quantity, self.price
-            )
-        )
-        return paid
+        return sum(quantity * self.price for _, quantity in paid)
 
     def pay_distribution(
         self,
@@ -204,14 +209,12 @@ class Issuer:
         if total <= 0:
             return
         self.ledger.transact("CashToken", self.cash_token, "mint", self.address, total, sender=bank)
+        self.ledger.transact_many(
+            [
+                ("CashToken", self.cash_token, "transfer", (inv.address, amount), self.address)
+                for inv, amount in payouts
+            ]
+        )
         for investor, amount in payouts:
-            self.ledger.transact(
-                "CashToken",
-                self.cash_token,
-                "transfer",
-                investor.address,
-                amount,
-                sender=self.address,
-            )
             investor.on_distribution(amount)
         self.log.append(DistributionPaid(t, self.asset.id, total, per_unit))

@@ -175,10 +175,22 @@ class BrownieLedger:
     ) -> list[TxResult]:
         """Send many transactions (contract, address, function, args, sender) as JSON-RPC batches
         with explicit nonces while mining is paused, then mine them: one round trip per batch
-        instead of several per transaction. Every receipt is checked; a revert raises."""
+        instead of several per transaction. Every receipt is checked; a revert raises (the first
+        one, after all were mined)."""
+        outcomes = self.try_many(calls, gas)
+        for outcome in outcomes:
+            if isinstance(outcome, ChainError):
+                raise outcome
+        return [o for o in outcomes if isinstance(o, TxResult)]
+
+    def try_many(
+        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
+    ) -> list[TxResult | ChainError]:
+        """transact_many, with each reverted transaction's error (RuleViolation, ContractRevert)
+        in its place instead of raised."""
         per_block = max(1, 25_000_000 // gas)  # a block takes what fits its 30 M gas limit
         nonces: dict[str, int] = {}
-        results: list[TxResult] = []
+        results: list[TxResult | ChainError] = []
         self._rpc("evm_setAutomine", [False])
         try:
             for start in range(0, len(calls), per_block):
@@ -216,7 +228,10 @@ class BrownieLedger:
                     for receipt in self._rpc("eth_getBlockReceipts", ["latest"]):
                         receipts[receipt["transactionHash"]] = receipt
                 for tx_hash in hashes:
-                    results.append(self._result_of(receipts[tx_hash]))
+                    try:
+                        results.append(self._result_of(receipts[tx_hash]))
+                    except ChainError as exc:
+                        results.append(exc)
         finally:
             self._rpc("evm_setAutomine", [True])
         return results

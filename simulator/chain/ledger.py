@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from simulator.errors import ChainError
+
 
 @dataclass(frozen=True)
 class ChainEvent:
@@ -63,6 +65,10 @@ class Ledger(Protocol):
     def transact_many(
         self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
     ) -> list[TxResult]: ...
+
+    def try_many(
+        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
+    ) -> list[TxResult | ChainError]: ...
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any: ...
 

@@ -189,16 +189,23 @@ class RevmLedger:
         self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
     ) -> list[TxResult]:
         """Execute every transaction, then raise the first revert, as Anvil's batches do."""
-        results: list[TxResult] = []
-        first_error: ChainError | None = None
+        outcomes = self.try_many(calls, gas)
+        for outcome in outcomes:
+            if isinstance(outcome, ChainError):
+                raise outcome
+        return [o for o in outcomes if isinstance(o, TxResult)]
+
+    def try_many(
+        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
+    ) -> list[TxResult | ChainError]:
+        """Execute every transaction; a reverted one's error stands in its place."""
+        outcomes: list[TxResult | ChainError] = []
         for contract, address, function, args, sender in calls:
             try:
-                results.append(self._transact(contract, address, function, args, sender, gas))
+                outcomes.append(self._transact(contract, address, function, args, sender, gas))
             except ChainError as exc:
-                first_error = first_error or exc
-        if first_error is not None:
-            raise first_error
-        return results
+                outcomes.append(exc)
+        return outcomes
 
     def _transact(
         self,

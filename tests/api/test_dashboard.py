@@ -84,3 +84,40 @@ def test_dashboard_starts_a_run_and_charts_it(
     browser.find_element(By.ID, "compare-selected").click()
     wait.until(lambda d: "fees_krw" in d.find_element(By.ID, "comparison").text)
     browser.save_screenshot(str(tmp_path / "dashboard.png"))
+
+
+def test_dashboard_starts_a_sweep_and_shows_its_intervals(
+    server_factory: Callable[..., Server], browser, tmp_path
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    server = server_factory()
+    wait = WebDriverWait(browser, 240, poll_frequency=0.5)
+    browser.get(server.url + "/")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario option")) >= 2)
+    Select(browser.find_element(By.ID, "scenario")).select_by_visible_text("t0-dvp")
+    grid = browser.find_element(By.ID, "grid")
+    grid.clear()
+    grid.send_keys(
+        '{"venues.0.fees.taker_bps": [5, 20], "market.days": [2], "investors.0.count": [6]}'
+    )
+    seeds = browser.find_element(By.ID, "seeds")
+    seeds.clear()
+    seeds.send_keys("2")
+    browser.find_element(By.ID, "start-sweep").click()
+    wait.until(
+        lambda d: "finished" in d.find_element(By.CSS_SELECTOR, "#sweeps tr[data-sweep]").text
+    )
+    row = browser.find_element(By.CSS_SELECTOR, "#sweeps tr[data-sweep]")
+    assert "4 / 4" in row.text and "t0-dvp" in row.text
+    row.click()
+    wait.until(lambda d: "95% confidence interval" in d.find_element(By.ID, "sweep-results").text)
+    results = browser.find_element(By.ID, "sweep-results").text
+    assert "5, 2, 6" in results and "20, 2, 6" in results and ".." in results
+
+    grid.clear()
+    grid.send_keys('{"market.days": [-1]}')
+    browser.find_element(By.ID, "start-sweep").click()
+    wait.until(lambda d: "grid" in d.find_element(By.ID, "message").text)
+    browser.save_screenshot(str(tmp_path / "sweeps.png"))

@@ -40,3 +40,20 @@ def test_a_reverting_batched_transaction_raises_its_error(isolated, market: Mark
     with pytest.raises(ContractRevert) as exc:
         isolated.transact_many([("CashToken", market.cash, "mint", (intruder, 1), intruder)])
     assert exc.value.error == "AccessControlUnauthorizedAccount"
+
+
+def test_try_many_puts_each_revert_in_its_place(isolated, market: Market):
+    from simulator.chain.ledger import TxResult
+    from simulator.errors import ContractRevert
+
+    bank, intruder = market.roles["settlement bank"], market.free_accounts[0]
+    outcomes = isolated.try_many(
+        [
+            ("CashToken", market.cash, "mint", (intruder, 1), intruder),
+            ("CashToken", market.cash, "mint", (intruder, 5), bank),
+        ]
+    )
+    assert isinstance(outcomes[0], ContractRevert)
+    assert outcomes[0].error == "AccessControlUnauthorizedAccount"
+    assert isinstance(outcomes[1], TxResult)
+    assert isolated.call("CashToken", market.cash, "balanceOf", intruder) == 5
