@@ -75,6 +75,12 @@ def execute_sweep(
 
     try:
         result = run_sweep(sweep, scheduler, workers, progress)
+    except KeyboardInterrupt:  # Ctrl-C on `stosim sweep`: the cluster is closed; say so
+        _update(
+            engine, sweep_id, status="interrupted", error="interrupted (Ctrl-C)",
+            finished_at=utcnow(),
+        )  # fmt: skip
+        raise
     except SweepCancelled:
         _update(
             engine, sweep_id, status="interrupted", error="stopped before it finished",

@@ -42,43 +42,30 @@ def scaled(investors: int, days: int) -> dict[str, int]:
     }
 
 
-def end_to_end(ledger: str, overrides: dict[str, int] | None = None) -> dict[str, Any]:
-    from simulator.isolation import run_isolated
-    from simulator.scenario import load_scenario
-
-    scenario = load_scenario(BASELINE, overrides=overrides)
-    started = time.perf_counter()
-    result = run_isolated(scenario, ledger=ledger)  # a fresh process: start-up costs included
-    wall = time.perf_counter() - started
-    settled = len(result.tables["trade_settled"])
-    return {
-        "wall_s": wall,
-        "settled": settled,
-        "settled_per_s": settled / wall,
-        "summary": result.summary,
-    }
-
-
-def scale_child(investors: int, days: int) -> None:
-    """In its own process: one scaled run; prints its figures as JSON."""
+def child(ledger: str, investors: int, days: int) -> None:
+    """In a process of its own: one run of the baseline; prints its figures as JSON. The wall
+    time includes deploying the contracts (and, on Anvil, starting the node)."""
     from simulator.runner import run_scenario
     from simulator.scenario import load_scenario
 
-    scenario = load_scenario(BASELINE, overrides=scaled(investors, days))
+    overrides = scaled(investors, days) if investors else None
+    scenario = load_scenario(BASELINE, overrides=overrides)
     started = time.perf_counter()
-    result = run_scenario(scenario, ledger="revm")
+    result = run_scenario(scenario, ledger=ledger)  # type: ignore[arg-type]
     wall = time.perf_counter() - started
     settled = len(result.tables["trade_settled"])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({
-        "investors": investors, "days": days, "wall_s": wall, "settled": settled,
+        "ledger": ledger, "investors": sum(g.count for g in scenario.investors),
+        "days": scenario.market.days, "wall_s": wall, "settled": settled,
         "settled_per_s": settled / wall, "events": len(result.log), "peak_bytes": peak,
+        "summary": result.summary,
     }))  # fmt: skip
 
 
-def scale(investors: int, days: int) -> dict[str, Any]:
+def run_child(ledger: str, investors: int = 0, days: int = 0) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, __file__, "--scale-child", str(investors), str(days)],
+        [sys.executable, __file__, "--child", ledger, str(investors), str(days)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -101,10 +88,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes: checks the bench runs")
     parser.add_argument("--scale-investors", type=int, default=5_000)
     parser.add_argument("--scale-days", type=int, default=365)
-    parser.add_argument("--scale-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.scale_child:
-        scale_child(*args.scale_child)
+    if args.child:
+        child(args.child[0], int(args.child[1]), int(args.child[2]))
         return
     from settlement import measure
 
@@ -118,7 +105,7 @@ def main() -> None:
     for way, rate in rates.items():
         rows.append((f"settlements/s: {way}", f"{rate:,.0f}", f"{rate / base:.1f}x brownie"))
 
-    runs = {ledger: end_to_end(ledger) for ledger in ("anvil", "revm")}
+    runs = {ledger: run_child(ledger) for ledger in ("anvil", "revm")}
     assert runs["anvil"]["summary"] == runs["revm"]["summary"], "the ledgers disagree"
     figures["baseline"] = {
         k: {x: v for x, v in r.items() if x != "summary"} for k, r in runs.items()
@@ -128,14 +115,17 @@ def main() -> None:
             (
                 f"baseline on {ledger}: wall",
                 f"{r['wall_s']:.1f} s",
-                f"{r['settled']} trades settled",
+                f"{r['settled']} trades settled, chain start included",
             )
         )
         rows.append(
+            (f"baseline on {ledger}: settled/s", f"{r['settled_per_s']:,.0f}", "end to end")
+        )
+        rows.append(
             (
-                f"baseline on {ledger}: settled/s",
-                f"{r['settled_per_s']:,.0f}",
-                "end to end, process start included",
+                f"baseline on {ledger}: peak memory",
+                f"{r['peak_bytes'] / 2**20:,.0f} MiB",
+                "max RSS of the run's process (Anvil's own not included)",
             )
         )
     rows.append(
@@ -147,8 +137,8 @@ def main() -> None:
     )
 
     investors, days = (500, 20) if quick else (args.scale_investors, args.scale_days)
-    big = scale(investors, days)
-    figures["scale"] = big
+    big = run_child("revm", investors, days)
+    figures["scale"] = {x: v for x, v in big.items() if x != "summary"}
     label = f"baseline {days} days, {investors:,} investors (revm)"
     rows.append((f"{label}: wall", f"{big['wall_s']:.1f} s", f"{big['settled']:,} trades settled"))
     rows.append(

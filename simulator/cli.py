@@ -271,7 +271,11 @@ def sweep(
         def show(done: int, total: int, eta: float | None) -> None:
             bar.update(task, completed=done, eta="-" if eta is None else f"{eta:,.0f} s")
 
-        result = execute_sweep(engine, sweep_id, planned, scheduler, workers, show)
+        try:
+            result = execute_sweep(engine, sweep_id, planned, scheduler, workers, show)
+        except KeyboardInterrupt:
+            err.print(f"sweep {sweep_id} interrupted")
+            raise typer.Exit(130) from None
     if result is None:
         with Session(engine) as session:
             from api.models import SweepRow
