@@ -9,26 +9,19 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 Action = Callable[[], None]
 
 
-@dataclass(order=True)
-class _Scheduled:
-    t: int
-    priority: int
-    seq: int
-    action: Action = field(compare=False)
-
-
 class Engine:
     def __init__(self, seed: int) -> None:
         self.now = 0
         self.rng = np.random.default_rng(seed)
-        self._queue: list[_Scheduled] = []
+        # (t, priority, seq, action): tuples compare in C, and seq is unique, so the action is
+        # never compared
+        self._queue: list[tuple[int, int, int, Action]] = []
         self._seq = itertools.count()
 
     def child_rng(self) -> np.random.Generator:
@@ -37,19 +30,21 @@ class Engine:
 
     def at(self, t: int, action: Action, priority: int = 50) -> None:
         """Run `action` at virtual time `t` (never in the past); lower priority runs first."""
-        heapq.heappush(
-            self._queue, _Scheduled(max(int(t), self.now), priority, next(self._seq), action)
-        )
+        heapq.heappush(self._queue, (max(int(t), self.now), priority, next(self._seq), action))
 
     def after(self, delay: int, action: Action, priority: int = 50) -> None:
         self.at(self.now + int(delay), action, priority)
 
     def run(self, until: int, on_progress: Callable[[int], None] | None = None) -> None:
         """Run every action scheduled before `until`, in order."""
-        while self._queue and self._queue[0].t < until:
-            item = heapq.heappop(self._queue)
-            self.now = item.t
-            item.action()
-            if on_progress is not None:
-                on_progress(self.now)
+        step = max(until // 1_000, 1)  # progress is reported a thousand times at most
+        reported = -step
+        queue = self._queue
+        while queue and queue[0][0] < until:
+            t, _, _, action = heapq.heappop(queue)
+            self.now = t
+            action()
+            if on_progress is not None and t - reported >= step:
+                reported = t
+                on_progress(t)
         self.now = until

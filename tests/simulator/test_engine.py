@@ -40,3 +40,12 @@ def test_same_seed_same_child_generators():
     a, b = Engine(seed=42), Engine(seed=42)
     assert [a.child_rng().random() for _ in range(3)] == [b.child_rng().random() for _ in range(3)]
     assert Engine(seed=43).child_rng().random() != Engine(seed=42).child_rng().random()
+
+
+def test_progress_is_reported_in_order_and_at_most_a_thousand_times():
+    engine, reported = Engine(seed=1), []
+    for t in range(0, 100_000, 7):
+        engine.at(t, lambda: None)
+    engine.run(until=100_000, on_progress=reported.append)
+    assert 900 <= len(reported) <= 1_001
+    assert reported == sorted(reported) and reported[0] == 0
