@@ -146,7 +146,8 @@ def main() -> None:
     )
     rows.append((f"{label}: peak memory", f"{big['peak_bytes'] / 2**30:.2f} GiB", "max RSS"))
 
-    sweep_size = scaled(40, 5 if quick else 14)
+    # tasks of a few seconds each, so that the workers' start-up does not dominate
+    sweep_size = scaled(40, 5) if quick else scaled(300, 30)
     seeds = 2 if quick else 4
     sweeps = {w: sweep_throughput(w, seeds, sweep_size) for w in (1, 2)}
     figures["sweep"] = sweeps

@@ -21,7 +21,7 @@ from api.deps import (
     unprocessable,
 )
 from api.models import ResultRow, RunRow, ScenarioRow, TradeRow
-from api.routes.scenarios import check, store
+from api.routes.scenarios import check, resolve
 from api.schemas import (
     Comparison,
     FeeComparisonCreate,
@@ -111,15 +111,7 @@ def start_run(
 def create_run(
     body: RunCreate, session: SessionDep, pool: PoolDep, settings: SettingsDep
 ) -> RunPublic:
-    if (body.scenario_id is None) == (body.scenario is None):
-        raise unprocessable([("scenario_id", "give exactly one of 'scenario_id' or 'scenario'")])
-    if body.scenario is not None:
-        row = store(session, check(body.scenario).name, "uploaded", body.scenario)
-    else:
-        found = session.get(ScenarioRow, body.scenario_id)
-        if found is None:
-            raise HTTPException(status_code=404, detail=f"no scenario {body.scenario_id}")
-        row = found
+    row = resolve(session, body.scenario_id, body.scenario)
     run = start_run(
         session, pool, settings.max_queued_runs, row, body.seed, body.overrides, body.label
     )

@@ -90,6 +90,21 @@ def upload_scenario(upload: ScenarioUpload, session: SessionDep) -> ScenarioPubl
     return _public(store(session, scenario.name, "uploaded", document))
 
 
+def resolve(
+    session: Session, scenario_id: int | None, document: dict[str, Any] | None
+) -> ScenarioRow:
+    """The scenario a request names: a stored one by id, or a whole document (stored as
+    uploaded). Exactly one of the two must be given."""
+    if (scenario_id is None) == (document is None):
+        raise unprocessable([("scenario_id", "give exactly one of 'scenario_id' or 'scenario'")])
+    if document is not None:
+        return store(session, check(document).name, "uploaded", document)
+    found = session.get(ScenarioRow, scenario_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
+    return found
+
+
 def store(session: Session, name: str, source: str, document: dict[str, Any]) -> ScenarioRow:
     row = ScenarioRow(name=name, source=source, document=document)
     session.add(row)

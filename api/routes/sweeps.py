@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
 from api.deps import MAX_ID, SessionDep, SettingsDep, unprocessable
-from api.models import ScenarioRow, SweepRow
+from api.models import SweepRow
 from api.routes.runs import bounded
-from api.routes.scenarios import check, store
+from api.routes.scenarios import check, resolve
 from api.schemas import SweepCreate, SweepList, SweepPublic, SweepResults
 from api.sweeps import SweepCancelled, create_sweep, execute_sweep
 from simulator.sweep import Sweep, SweepError
@@ -65,17 +65,9 @@ def _sweep_or_404(session: Any, sweep_id: int) -> SweepRow:
 
 @router.post("/sweeps", response_model=SweepPublic, status_code=202, summary="Start a sweep")
 def create(body: SweepCreate, request: Request, session: SessionDep, settings: SettingsDep):
-    if (body.scenario_id is None) == (body.scenario is None):
-        raise unprocessable([("scenario_id", "give exactly one of 'scenario_id' or 'scenario'")])
     if not body.grid or any(not values for values in body.grid.values()):
         raise unprocessable([("grid", "give at least one field with at least one value")])
-    if body.scenario is not None:
-        row = store(session, check(body.scenario).name, "uploaded", body.scenario)
-    else:
-        found = session.get(ScenarioRow, body.scenario_id)
-        if found is None:
-            raise HTTPException(status_code=404, detail=f"no scenario {body.scenario_id}")
-        row = found
+    row = resolve(session, body.scenario_id, body.scenario)
     try:
         sweep = Sweep(dict(row.document), body.grid, body.seeds, body.ledger)
     except SweepError as exc:

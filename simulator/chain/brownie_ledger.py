@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.chain import toolchain
-from simulator.chain.ledger import TxResult
+from simulator.chain.ledger import TxResult, all_or_first_error
 from simulator.chain.revert import decode_revert
 from simulator.errors import ChainError
 
@@ -177,11 +177,7 @@ class BrownieLedger:
         with explicit nonces while mining is paused, then mine them: one round trip per batch
         instead of several per transaction. Every receipt is checked; a revert raises (the first
         one, after all were mined)."""
-        outcomes = self.try_many(calls, gas)
-        for outcome in outcomes:
-            if isinstance(outcome, ChainError):
-                raise outcome
-        return [o for o in outcomes if isinstance(o, TxResult)]
+        return all_or_first_error(self.try_many(calls, gas))
 
     def try_many(
         self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000

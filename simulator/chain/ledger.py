@@ -51,6 +51,14 @@ class TxResult:
         return decode_topical(self._topical, name)
 
 
+def all_or_first_error(outcomes: list[TxResult | ChainError]) -> list[TxResult]:
+    """The results of a batch of transactions, or its first revert raised."""
+    for outcome in outcomes:
+        if isinstance(outcome, ChainError):
+            raise outcome
+    return [o for o in outcomes if isinstance(o, TxResult)]
+
+
 class Ledger(Protocol):
     rpc_url: str
     chain_id: int

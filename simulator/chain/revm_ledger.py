@@ -17,7 +17,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from simulator.chain.abi import encode as abi_encode
-from simulator.chain.ledger import TxResult
+from simulator.chain.ledger import TxResult, all_or_first_error
 from simulator.chain.revert import BUILD, abi_type, decode_revert
 from simulator.errors import ChainError
 
@@ -189,11 +189,7 @@ class RevmLedger:
         self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
     ) -> list[TxResult]:
         """Execute every transaction, then raise the first revert, as Anvil's batches do."""
-        outcomes = self.try_many(calls, gas)
-        for outcome in outcomes:
-            if isinstance(outcome, ChainError):
-                raise outcome
-        return [o for o in outcomes if isinstance(o, TxResult)]
+        return all_or_first_error(self.try_many(calls, gas))
 
     def try_many(
         self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000

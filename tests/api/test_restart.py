@@ -31,7 +31,10 @@ def test_killed_server_leaves_runs_interrupted_and_results_intact(
     )
     trades_before = requests.get(f"{api}/runs/{done['id']}/trades.csv").text
 
-    long_run = requests.post(f"{api}/runs", json={"scenario_id": sid}).json()
+    # long enough to be caught running: runs take seconds now
+    long_run = requests.post(
+        f"{api}/runs", json={"scenario_id": sid, "overrides": {"market.days": 300}}
+    ).json()
     wait_for(
         lambda: requests.get(f"{api}/runs/{long_run['id']}").json(),
         lambda r: r["status"] == "running" and r["progress"] > 0,
