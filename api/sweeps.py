@@ -75,9 +75,9 @@ def execute_sweep(
 
     try:
         result = run_sweep(sweep, scheduler, workers, progress)
-    except KeyboardInterrupt:  # Ctrl-C on `stosim sweep`: the cluster is closed; say so
+    except KeyboardInterrupt:  # Ctrl-C or kill on `stosim sweep`: the cluster is closed; say so
         _update(
-            engine, sweep_id, status="interrupted", error="interrupted (Ctrl-C)",
+            engine, sweep_id, status="interrupted", error="interrupted (Ctrl-C or SIGTERM)",
             finished_at=utcnow(),
         )  # fmt: skip
         raise

@@ -96,6 +96,10 @@ def _wait_for_interrupt() -> None:
         err.print("stopping the chain")
 
 
+def _raise_interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def _fail(exc: StosimError) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(str(exc))}")
     return typer.Exit(1)
@@ -271,6 +275,7 @@ def sweep(
         def show(done: int, total: int, eta: float | None) -> None:
             bar.update(task, completed=done, eta="-" if eta is None else f"{eta:,.0f} s")
 
+        signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill` ends it as Ctrl-C does
         try:
             result = execute_sweep(engine, sweep_id, planned, scheduler, workers, show)
         except KeyboardInterrupt:
