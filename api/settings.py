@@ -22,6 +22,7 @@ class Settings(BaseModel):
     max_queued_runs: int = Field(50, ge=1)
     max_body_bytes: int = Field(1_000_000, ge=1_000)
     sweep_workers: int = Field(2, ge=1, le=64, description="local Dask workers of a sweep")
+    max_queued_sweeps: int = Field(5, ge=1, description="sweeps queued or running at once")
     dask_scheduler: str | None = Field(
         None, description="address of a Dask scheduler for sweeps (default: a local cluster)"
     )
@@ -37,6 +38,8 @@ class Settings(BaseModel):
             values["max_queued_runs"] = int(queued)
         if workers := os.environ.get("STOSIM_SWEEP_WORKERS"):
             values["sweep_workers"] = int(workers)
+        if sweeps := os.environ.get("STOSIM_MAX_QUEUED_SWEEPS"):
+            values["max_queued_sweeps"] = int(sweeps)
         if scheduler := os.environ.get("STOSIM_DASK_SCHEDULER"):
             values["dask_scheduler"] = scheduler
         return cls.model_validate(values)

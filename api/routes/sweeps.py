@@ -22,7 +22,6 @@ from simulator.sweep import Sweep, SweepError
 router = APIRouter(prefix="/api", tags=["sweeps"])
 
 MAX_API_TASKS = 400
-MAX_WAITING = 5
 
 
 class Sweeper:
@@ -83,7 +82,7 @@ def create(body: SweepCreate, request: Request, session: SessionDep, settings: S
         .select_from(SweepRow)
         .where(col(SweepRow.status).in_(("queued", "running")))
     ).one()
-    if waiting >= MAX_WAITING:
+    if waiting >= settings.max_queued_sweeps:
         raise HTTPException(
             status_code=429, detail=f"{waiting} sweeps are queued or running; try again later"
         )

@@ -19,8 +19,8 @@ SCHEMATHESIS = Path(__file__).resolve().parents[2] / ".venv-tools" / "bin" / "sc
 def test_api_conforms_to_its_openapi_schema(server_factory: Callable[..., Server]):
     if not SCHEMATHESIS.exists():
         pytest.skip("schemathesis is installed by ./run-tests into .venv-tools")
-    # at most one queued run, so generated requests cannot pile up simulations
-    server = server_factory(env={"STOSIM_MAX_QUEUED_RUNS": "1"})
+    # at most one queued run and sweep, so generated requests cannot pile up simulations
+    server = server_factory(env={"STOSIM_MAX_QUEUED_RUNS": "1", "STOSIM_MAX_QUEUED_SWEEPS": "1"})
     run = subprocess.run(
         [
             SCHEMATHESIS, "run", f"{server.url}/openapi.json",
