@@ -71,6 +71,8 @@ class Sweep:
     def __post_init__(self) -> None:
         if not 1 <= self.seeds <= 1_000:
             raise SweepError(f"--seeds {self.seeds}: between 1 and 1,000")
+        if "seed" in self.grid:
+            raise SweepError("--grid seed: seeds are not a grid field; use --seeds N")
         object.__setattr__(self, "scenario", self._variant({}))
         tasks = math.prod(len(v) for v in self.grid.values()) * self.seeds
         if tasks > MAX_TASKS:

@@ -50,6 +50,8 @@ def test_a_grid_point_that_is_no_valid_scenario_is_refused_before_anything_runs(
     assert "venues.0.settlement_days" in str(exc.value) and "99" in str(exc.value)
     with pytest.raises(SweepError, match="no such field"):
         Sweep(_document(), {"venues.7.settlement_days": [0]}, seeds=1)
+    with pytest.raises(SweepError, match="use --seeds"):
+        Sweep(_document(), {"seed": [1, 2]}, seeds=1)
     with pytest.raises(SweepError, match="--seeds 0"):
         Sweep(_document(), {"market.days": [2]}, seeds=0)
 
