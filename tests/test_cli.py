@@ -125,3 +125,34 @@ def test_schema_describes_the_scenario_file():
     assert {"market", "regime", "firms", "assets", "offerings", "venues", "investors"} <= set(
         schema["properties"]
     )
+
+
+def test_a_chain_dies_with_the_process_that_started_it_even_when_killed(tmp_path: Path):
+    """SIGKILL leaves brownie no time to stop its Anvil: the launcher ties the two together."""
+    script = tmp_path / "hold_a_chain.py"
+    script.write_text(
+        "import time\n"
+        "from simulator.chain.brownie_ledger import BrownieLedger\n"
+        "from simulator.chain.toolchain import free_port\n"
+        "ledger = BrownieLedger.start(free_port())\n"
+        "print(ledger.rpc_url, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        rpc_url = ""
+        while not rpc_url.startswith("http"):
+            line = holder.stdout.readline() if holder.stdout else ""
+            assert line, "the chain did not start"
+            rpc_url = line.strip()
+        assert _anvils_on(rpc_url), "the chain runs"
+        holder.kill()
+        holder.wait(timeout=30)
+        deadline = time.time() + 20
+        while _anvils_on(rpc_url) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _anvils_on(rpc_url), "the chain outlived the killed process"
+    finally:
+        holder.kill()

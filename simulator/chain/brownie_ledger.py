@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -101,7 +102,10 @@ class BrownieLedger:
         )
         network["host"] = "http://127.0.0.1"
         network["cmd_settings"] = {**ANVIL_SETTINGS, "accounts": accounts, "port": chosen}
-        _prepend_path(str(anvil.parent))
+        # brownie runs `anvil` from PATH: our launcher, which ties the chain's life to this
+        # process's, then runs the real binary
+        os.environ["STOSIM_ANVIL"] = str(anvil)
+        _prepend_path(str(toolchain.ANVIL_LAUNCHER_DIR))
         with _quiet():
             brownie.network.connect("development")
         return cls(f"http://127.0.0.1:{chosen}", owns_chain=True)
@@ -395,8 +399,6 @@ def _probe(rpc_url: str) -> str | None:
 
 
 def _prepend_path(directory: str) -> None:
-    import os
-
     parts = os.environ.get("PATH", "").split(os.pathsep)
     if directory not in parts:
         os.environ["PATH"] = os.pathsep.join([directory, *parts])

@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOLC_VERSION = "0.8.37"
 SOLCX_DIR = PROJECT_ROOT / "toolchain" / "solcx"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
+ANVIL_LAUNCHER_DIR = PROJECT_ROOT / "toolchain" / "bin"  # `anvil` that dies with its parent
 
 _ANVIL_PLATFORMS = {
     ("Linux", "x86_64"): "linux-amd64",
