@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, col, create_engine, select
+from sqlmodel import Session, SQLModel, col, create_engine, func, select
 
-from api.models import SCHEMA_VERSION, RunRow, StoreInfo, SweepRow, utcnow
+from api.models import SCHEMA_VERSION, RunRow, ScenarioRow, StoreInfo, SweepRow, utcnow
 
 UNFINISHED = ("queued", "running")
+Row = TypeVar("Row", RunRow, SweepRow)
 
 
 def make_engine(database_url: str) -> Engine:
@@ -56,6 +58,31 @@ def init_store(engine: Engine) -> int:
             session.add(sweep)
         session.commit()
         return len(stuck)
+
+
+def store_scenario(
+    session: Session, name: str, source: str, document: dict[str, Any]
+) -> ScenarioRow:
+    row = ScenarioRow(name=name, source=source, document=document)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def unfinished(session: Session, model: type[RunRow] | type[SweepRow]) -> int:
+    """How many runs (or sweeps) are queued or running."""
+    query = select(func.count()).select_from(model).where(col(model.status).in_(UNFINISHED))
+    return int(session.exec(query).one())
+
+
+def newest_first(
+    session: Session, model: type[Row], offset: int, limit: int
+) -> tuple[list[Row], int]:
+    """A page of a table's rows, newest first, and how many rows it has in all."""
+    total = session.exec(select(func.count()).select_from(model)).one()
+    query = select(model).order_by(col(model.id).desc()).offset(offset).limit(limit)
+    return list(session.exec(query).all()), int(total)
 
 
 def sessions(engine: Engine) -> Iterator[Session]:

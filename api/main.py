@@ -16,6 +16,7 @@ from api.models import ScenarioRow
 from api.routes import runs, scenarios, sweeps
 from api.routes.scenarios import jsonable
 from api.settings import Settings
+from api.sweeps import Sweeper
 from api.worker import RunPool
 from simulator import __version__
 from simulator.scenario import ScenarioError, load_scenario
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sync_builtin_scenarios(engine, settings.scenarios_dir)
         app.state.engine, app.state.settings = engine, settings
         app.state.pool = RunPool(settings.database_url, settings.max_concurrent_runs)
-        app.state.sweeper = sweeps.Sweeper(engine, settings.dask_scheduler, settings.sweep_workers)
+        app.state.sweeper = Sweeper(engine, settings.dask_scheduler, settings.sweep_workers)
         yield
         app.state.sweeper.shutdown()
         app.state.pool.shutdown()

@@ -39,7 +39,16 @@ class ScenarioUpload(BaseModel):
     yaml: str | None = Field(None, max_length=1_000_000, description="or the scenario as YAML text")
 
 
-class RunCreate(BaseModel):
+class ScenarioChoice(BaseModel):
+    """A request that names its scenario: a stored one, or a whole document (exactly one)."""
+
+    scenario_id: int | None = Field(
+        None, ge=1, description="a stored scenario (built-in or uploaded)"
+    )
+    scenario: dict[str, Any] | None = Field(None, description="or a whole scenario document")
+
+
+class RunCreate(ScenarioChoice):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -52,10 +61,6 @@ class RunCreate(BaseModel):
             ]
         },
     )
-    scenario_id: int | None = Field(
-        None, ge=1, description="a stored scenario (built-in or uploaded)"
-    )
-    scenario: dict[str, Any] | None = Field(None, description="or a whole scenario document")
     seed: int | None = Field(None, ge=0, lt=2**63, description="default: the scenario's seed")
     overrides: dict[str, Any] = Field({}, description="dotted field path -> value")
     label: str = Field("", max_length=80)
@@ -155,7 +160,7 @@ class FeeComparisonStarted(BaseModel):
     )
 
 
-class SweepCreate(BaseModel):
+class SweepCreate(ScenarioChoice):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -169,10 +174,6 @@ class SweepCreate(BaseModel):
             ]
         },
     )
-    scenario_id: int | None = Field(
-        None, ge=1, description="a stored scenario (built-in or uploaded)"
-    )
-    scenario: dict[str, Any] | None = Field(None, description="or a whole scenario document")
     grid: dict[str, list[Any]] = Field(
         description="dotted field path -> the values to try; every combination is a grid point"
     )

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from api.db import store_scenario
 from api.models import ScenarioRow, SweepRow, utcnow
 from simulator.sweep import Sweep, SweepProgress, SweepResult, run_sweep
 
@@ -29,11 +32,7 @@ def scenario_row(session: Session, name: str, document: dict[str, Any]) -> Scena
     for row in session.exec(select(ScenarioRow).where(ScenarioRow.name == name)).all():
         if row.document == document:
             return row
-    row = ScenarioRow(name=name, source="uploaded", document=document)
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
+    return store_scenario(session, name, "uploaded", document)
 
 
 def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: str) -> SweepRow:
@@ -125,3 +124,30 @@ def _update(engine: Engine, sweep_id: int, **values: Any) -> None:
             setattr(row, key, value)
         session.add(row)
         session.commit()
+
+
+class Sweeper:
+    """Executes stored sweeps one at a time on a thread of the server; the tasks themselves run
+    in Dask worker processes, so request handling is never blocked by them."""
+
+    def __init__(self, engine: Engine, scheduler: str | None, workers: int) -> None:
+        self.engine, self.scheduler, self.workers = engine, scheduler, workers
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stosim-sweep")
+        self._stopping = threading.Event()
+
+    def submit(self, sweep_id: int, sweep: Sweep) -> None:
+        self._executor.submit(self._execute, sweep_id, sweep)
+
+    def _execute(self, sweep_id: int, sweep: Sweep) -> None:
+        def stop_when_asked(*_: Any) -> None:
+            if self._stopping.is_set():
+                raise SweepCancelled
+
+        if not self._stopping.is_set():
+            execute_sweep(
+                self.engine, sweep_id, sweep, self.scheduler, self.workers, stop_when_asked
+            )
+
+    def shutdown(self) -> None:
+        self._stopping.set()
+        self._executor.shutdown(wait=False, cancel_futures=True)

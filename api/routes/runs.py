@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import Session, col, delete, func, select
 
+from api.db import newest_first, unfinished
 from api.deps import (
     MAX_ID,
     PoolDep,
@@ -83,11 +84,7 @@ def start_run(
 ) -> RunRow:
     scenario = check(row.document, overrides)
     bounded(scenario)
-    waiting = session.exec(
-        select(func.count())
-        .select_from(RunRow)
-        .where(col(RunRow.status).in_(("queued", "running")))
-    ).one()
+    waiting = unfinished(session, RunRow)
     if waiting >= limit:
         raise HTTPException(
             status_code=429, detail=f"{waiting} runs are queued or running; try again later"
@@ -124,10 +121,7 @@ def list_runs(
     offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> RunList:
-    total = session.exec(select(func.count()).select_from(RunRow)).one()
-    rows = session.exec(
-        select(RunRow).order_by(col(RunRow.id).desc()).offset(offset).limit(limit)
-    ).all()
+    rows, total = newest_first(session, RunRow, offset, limit)
     return RunList(data=[public(r) for r in rows], count=total)
 
 

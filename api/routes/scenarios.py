@@ -9,6 +9,7 @@ import yaml
 from fastapi import APIRouter, HTTPException
 from sqlmodel import Session, select
 
+from api.db import store_scenario
 from api.deps import ScenarioId, SessionDep, unprocessable
 from api.models import ScenarioRow
 from api.schemas import Problem, ScenarioDetail, ScenarioPublic, ScenarioUpload, Validation
@@ -87,7 +88,7 @@ def validate_scenario(upload: ScenarioUpload) -> Validation:
 def upload_scenario(upload: ScenarioUpload, session: SessionDep) -> ScenarioPublic:
     document = document_of(upload)
     scenario = check(document)
-    return _public(store(session, scenario.name, "uploaded", document))
+    return _public(store_scenario(session, scenario.name, "uploaded", document))
 
 
 def resolve(
@@ -98,16 +99,8 @@ def resolve(
     if (scenario_id is None) == (document is None):
         raise unprocessable([("scenario_id", "give exactly one of 'scenario_id' or 'scenario'")])
     if document is not None:
-        return store(session, check(document).name, "uploaded", document)
+        return store_scenario(session, check(document).name, "uploaded", document)
     found = session.get(ScenarioRow, scenario_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
     return found
-
-
-def store(session: Session, name: str, source: str, document: dict[str, Any]) -> ScenarioRow:
-    row = ScenarioRow(name=name, source=source, document=document)
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row

@@ -3,52 +3,22 @@ ETA), read its results (the aggregate with 95% confidence intervals, and every t
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from sqlalchemy import Engine
-from sqlmodel import col, func, select
 
+from api.db import newest_first, unfinished
 from api.deps import MAX_ID, SessionDep, SettingsDep, unprocessable
 from api.models import SweepRow
 from api.routes.runs import bounded
 from api.routes.scenarios import check, resolve
 from api.schemas import SweepCreate, SweepList, SweepPublic, SweepResults
-from api.sweeps import SweepCancelled, create_sweep, execute_sweep
+from api.sweeps import create_sweep
 from simulator.sweep import Sweep, SweepError
 
 router = APIRouter(prefix="/api", tags=["sweeps"])
 
 MAX_API_TASKS = 400
-
-
-class Sweeper:
-    """Executes stored sweeps one at a time on a thread of the server; the tasks themselves run
-    in Dask worker processes, so request handling is never blocked by them."""
-
-    def __init__(self, engine: Engine, scheduler: str | None, workers: int) -> None:
-        self.engine, self.scheduler, self.workers = engine, scheduler, workers
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stosim-sweep")
-        self._stopping = threading.Event()
-
-    def submit(self, sweep_id: int, sweep: Sweep) -> None:
-        self._executor.submit(self._execute, sweep_id, sweep)
-
-    def _execute(self, sweep_id: int, sweep: Sweep) -> None:
-        def stop_when_asked(*_: Any) -> None:
-            if self._stopping.is_set():
-                raise SweepCancelled
-
-        if not self._stopping.is_set():
-            execute_sweep(
-                self.engine, sweep_id, sweep, self.scheduler, self.workers, stop_when_asked
-            )
-
-    def shutdown(self) -> None:
-        self._stopping.set()
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _public(row: SweepRow) -> SweepPublic:
@@ -77,11 +47,7 @@ def create(body: SweepCreate, request: Request, session: SessionDep, settings: S
         raise unprocessable(
             [("seeds", f"{len(sweep.tasks())} tasks; an API sweep runs at most {MAX_API_TASKS}")]
         )
-    waiting = session.exec(
-        select(func.count())
-        .select_from(SweepRow)
-        .where(col(SweepRow.status).in_(("queued", "running")))
-    ).one()
+    waiting = unfinished(session, SweepRow)
     if waiting >= settings.max_queued_sweeps:
         raise HTTPException(
             status_code=429, detail=f"{waiting} sweeps are queued or running; try again later"
@@ -97,10 +63,7 @@ def list_sweeps(
     offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> SweepList:
-    total = session.exec(select(func.count()).select_from(SweepRow)).one()
-    rows = session.exec(
-        select(SweepRow).order_by(col(SweepRow.id).desc()).offset(offset).limit(limit)
-    ).all()
+    rows, total = newest_first(session, SweepRow, offset, limit)
     return SweepList(data=[_public(r) for r in rows], count=total)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.chain import toolchain
+from simulator.chain.artifacts import encode_call
 from simulator.chain.ledger import TxResult, all_or_first_error
 from simulator.chain.revert import decode_revert
 from simulator.errors import ChainError
@@ -188,37 +189,29 @@ class BrownieLedger:
     ) -> list[TxResult | ChainError]:
         """transact_many, with each reverted transaction's error (RuleViolation, ContractRevert)
         in its place instead of raised."""
+        if not calls:
+            return []
         per_block = max(1, 25_000_000 // gas)  # a block takes what fits its 30 M gas limit
-        nonces: dict[str, int] = {}
+        senders = list(dict.fromkeys(sender for *_, sender in calls))
+        counts = self._batch([("eth_getTransactionCount", [s, "pending"]) for s in senders])
+        nonces = {s: int(c["result"], 16) for s, c in zip(senders, counts, strict=True)}
         results: list[TxResult | ChainError] = []
         self._rpc("evm_setAutomine", [False])
         try:
             for start in range(0, len(calls), per_block):
-                chunk = calls[start : start + per_block]
-                body = []
-                for i, (contract, address, function, args, sender) in enumerate(chunk):
-                    if sender not in nonces:
-                        nonces[sender] = int(
-                            self._rpc("eth_getTransactionCount", [sender, "pending"]), 16
-                        )
-                    data = getattr(self._at(contract, address), function).encode_input(*args)
+                sends = []
+                for contract, address, function, args, sender in calls[start : start + per_block]:
                     tx = {
                         "from": sender,
                         "to": address,
-                        "data": data,
+                        "data": "0x" + encode_call(contract, function, args).hex(),
                         "gas": hex(gas),
                         "nonce": hex(nonces[sender]),
                     }
                     nonces[sender] += 1
-                    body.append(
-                        {"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction", "params": [tx]}
-                    )
-                replies = sorted(
-                    self._session().post(self.rpc_url, json=body, timeout=120).json(),
-                    key=lambda r: r["id"],
-                )
+                    sends.append(("eth_sendTransaction", [tx]))
                 hashes = []
-                for reply in replies:
+                for reply in self._batch(sends):
                     if "error" in reply:
                         raise ChainError(f"eth_sendTransaction failed: {reply['error']}")
                     hashes.append(reply["result"])
@@ -256,17 +249,11 @@ class BrownieLedger:
     def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]:
         """Read many view functions in one JSON-RPC batch: (contract, address, function, args)."""
         methods = [getattr(self._at(c, a), f) for c, a, f, _ in calls]
-        batch = [
-            {
-                "jsonrpc": "2.0",
-                "id": i,
-                "method": "eth_call",
-                "params": [{"to": address, "data": method.encode_input(*args)}, "latest"],
-            }
-            for i, (method, (_, address, _, args)) in enumerate(zip(methods, calls, strict=True))
-        ]
-        replies = sorted(
-            self._session().post(self.rpc_url, json=batch, timeout=60).json(), key=lambda r: r["id"]
+        replies = self._batch(
+            [
+                ("eth_call", [{"to": address, "data": method.encode_input(*args)}, "latest"])
+                for method, (_, address, _, args) in zip(methods, calls, strict=True)
+            ]
         )
         results = []
         for method, reply in zip(methods, replies, strict=True):
@@ -275,6 +262,17 @@ class BrownieLedger:
                 raise decode_revert(data if isinstance(data, str) else "", str(reply["error"]))
             results.append(method.decode_output(reply["result"]))
         return results
+
+    def _batch(self, requests: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        """One JSON-RPC batch of (method, params); the replies in the order of the requests."""
+        if not requests:
+            return []  # an empty batch is an invalid request in JSON-RPC
+        body = [
+            {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
+            for i, (method, params) in enumerate(requests)
+        ]
+        replies = self._session().post(self.rpc_url, json=body, timeout=120).json()
+        return sorted(replies, key=lambda r: r["id"])
 
     def _session(self) -> Any:
         if self._http is None:

@@ -7,64 +7,22 @@ addresses; the chain's clock moves only when the simulation moves it.
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from simulator.chain.abi import encode as abi_encode
+from simulator.chain.artifacts import artifact, encode_call, function_abi
 from simulator.chain.ledger import TxResult, all_or_first_error
-from simulator.chain.revert import BUILD, abi_type, decode_revert
+from simulator.chain.revert import decode_revert
 from simulator.errors import ChainError
 
 CHAIN_ID = 31337  # Anvil's, so that nothing chain-id dependent differs between the ledgers
 BLOCK_GAS_LIMIT = 30_000_000  # as ANVIL_SETTINGS
 DEFAULT_GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z, when no genesis time is given
 _REVERT_OUTPUT = re.compile(r"output: (0x[0-9a-fA-F]*)")
-
-
-@dataclass(frozen=True)
-class _Function:
-    selector: bytes
-    inputs: list[str]
-    outputs: list[str]
-
-
-@dataclass(frozen=True)
-class _Artifact:
-    bytecode: bytes
-    constructor: list[str]
-    functions: dict[str, _Function]
-
-
-@functools.cache
-def _artifact(contract: str) -> _Artifact:
-    path = BUILD / f"{contract}.json"
-    if not path.exists():
-        raise ChainError(f"no compiled contract named {contract!r} in {BUILD}")
-    data = json.loads(path.read_text())
-    functions: dict[str, _Function] = {}
-    constructor: list[str] = []
-    for item in data["abi"]:
-        if item["type"] == "constructor":
-            constructor = [abi_type(i) for i in item["inputs"]]
-        elif item["type"] == "function":
-            inputs = [abi_type(i) for i in item["inputs"]]
-            selector = keccak(text=f"{item['name']}({','.join(inputs)})")[:4]
-            outputs = [abi_type(o) for o in item["outputs"]]
-            functions[item["name"]] = _Function(selector, inputs, outputs)
-    return _Artifact(bytes.fromhex(data["bytecode"].removeprefix("0x")), constructor, functions)
-
-
-def _function(contract: str, function: str) -> _Function:
-    found = _artifact(contract).functions.get(function)
-    if found is None:
-        raise ChainError(f"{contract} has no function {function!r}")
-    return found
 
 
 def _plain(value: Any, kind: str) -> Any:
@@ -170,8 +128,8 @@ class RevmLedger:
     # ---- contracts ----
 
     def deploy(self, contract: str, *args: Any, sender: str) -> str:
-        artifact = _artifact(contract)
-        code = artifact.bytecode + abi_encode(artifact.constructor, list(args))
+        compiled = artifact(contract)
+        code = compiled.bytecode + abi_encode(compiled.constructor, list(args))
         self._next_block()
         try:
             address = self._evm.deploy(sender, code, gas=BLOCK_GAS_LIMIT)
@@ -212,8 +170,7 @@ class RevmLedger:
         sender: str,
         gas: int,
     ) -> TxResult:
-        fn = _function(contract, function)
-        calldata = fn.selector + abi_encode(fn.inputs, list(args))
+        calldata = encode_call(contract, function, args)
         self._next_block()
         try:
             self._evm.message_call(sender, address, calldata, gas=gas)
@@ -229,8 +186,8 @@ class RevmLedger:
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
         """Read a view function: one value, or a tuple when it returns several."""
-        fn = _function(contract, function)
-        calldata = fn.selector + abi_encode(fn.inputs, list(args))
+        fn = function_abi(contract, function)
+        calldata = encode_call(contract, function, args)
         try:
             out = self._evm.message_call(
                 self.accounts[0], address, calldata, gas=BLOCK_GAS_LIMIT, is_static=True
