@@ -152,6 +152,53 @@ class FeeCharged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class FeeScheduleChanged(Event):
+    """A venue's operator set a new fee schedule (a fee policy's move)."""
+
+    kind: ClassVar[str] = "fee_schedule_changed"
+    venue: str
+    maker_bps: int
+    taker_bps: int
+    flat_fee: int
+
+
+@dataclass(frozen=True, slots=True)
+class VenueOpened(Event):
+    """A venue opened for business (at the start, or on entry), or an entrant stayed out."""
+
+    kind: ClassVar[str] = "venue_opened"
+    venue: str
+    entered: bool
+    maker_bps: int
+    taker_bps: int
+    expected_revenue_krw: int  # an entrant's break-even test; 0 for venues open from the start
+    fixed_cost_krw: int
+
+
+@dataclass(frozen=True, slots=True)
+class VenueCost(Event):
+    """A venue's operating cost for a day, or the fixed cost of entry."""
+
+    kind: ClassVar[str] = "venue_cost"
+    venue: str
+    amount: int
+    cost_kind: str  # "operating" | "entry"
+
+
+@dataclass(frozen=True, slots=True)
+class InventorySnapshot(Event):
+    """A liquidity provider's position at a session's close, marked at the last price."""
+
+    kind: ClassVar[str] = "inventory_snapshot"
+    agent: str
+    role: str  # "market_maker" | "arbitrageur"
+    asset: str
+    quantity: int
+    cash: int
+    wealth: int  # cash + every holding at the last traded price
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteSnapshot(Event):
     """The top of a venue's book, sampled at regular times while the market is open."""
 
@@ -162,6 +209,8 @@ class QuoteSnapshot(Event):
     best_ask: int  # 0 if none
     bid_depth: int  # quantity at the best bid
     ask_depth: int
+    maker_bps: int  # the venue's fees in force at the time (for cum-fee spreads)
+    taker_bps: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +248,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     QuoteSnapshot,
     DistributionPaid,
     InvestorState,
+    FeeScheduleChanged,
+    VenueOpened,
+    VenueCost,
+    InventorySnapshot,
 )
 
 

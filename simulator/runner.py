@@ -10,26 +10,22 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from simulator import metrics, rules
+from simulator import metrics
+from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
-from simulator.actors.investor import Investor, year_of
-from simulator.actors.issuer import Issuer
-from simulator.actors.registrar import Registrar
-from simulator.actors.view import PublicMarket
+from simulator.actors.investor import Investor, OrderIntent, year_of
+from simulator.actors.market_maker import MarketMaker
+from simulator.actors.venue_operator import expected_share
 from simulator.calendar import DAY, MarketCalendar, Session
-from simulator.chain import deploy
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
-from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
-from simulator.events import InvestorState, Refused
-from simulator.scenario import LedgerBackend, Scenario
+from simulator.events import InventorySnapshot, InvestorState, Refused, VenueCost, VenueOpened
+from simulator.scenario import LedgerBackend, Scenario, Venue
+from simulator.world import World
 
-MAX = 2**256 - 1
-CLASSES = {"general": 1, "income_qualified": 2, "professional": 3}
 Progress = Callable[[float], None]
 
 
@@ -84,8 +80,12 @@ def _ledger_class(backend: LedgerBackend) -> Any:
     return BrownieLedger
 
 
-class Simulation:
-    """One run: the wiring between scenario, actors, engine and ledger."""
+class Simulation(World):
+    """One run: the schedule of the market's days and the routing of orders between agents.
+
+    Set-up (deploy, license, onboard, issue, list) is `World`'s. Every agent schedules its own
+    next action when it acts, and each session schedules its own events when it opens, so the
+    event queue holds about one entry per agent whatever the run's length."""
 
     def __init__(
         self, scenario: Scenario, seed: int, ledger: Ledger, calendar: MarketCalendar
@@ -95,339 +95,152 @@ class Simulation:
         self.calendar = calendar
         self.engine = Engine(seed)
         self.log = EventLog()
-        self.public = PublicMarket(price_limit_pct=scenario.market.price_limit_pct)
         self.order_ids = itertools.count(1)
         self.trade_ids = itertools.count(1)
-        self.payees: dict[str, tuple[str, str]] = {}
-
-    # ---- set-up ----
+        self._init_world()
+        self.session: Session | None = None
 
     def run(self, progress: Progress | None = None) -> EventLog:
         self.ledger.set_time(self.calendar.unix(0))
         self._deploy()
         self.engine.at(0, self._issue_and_list, priority=0)
-        for session in self.calendar.sessions():
-            self._schedule_session(session)
-        self._schedule_fundamentals_and_distributions()
+        self._sessions = iter(self.calendar.sessions())
+        self._schedule_next_session()
+        for spec in self.s.venues:
+            if spec.entry is not None:
+                self.engine.at(
+                    spec.entry.day * DAY, partial(self._consider_entry, spec), priority=0
+                )
+        self.engine.at(0, self._start_of_day, priority=0)
+        self._schedule_distributions()
         end = self.calendar.end
         self.engine.run(end, None if progress is None else lambda t: progress(min(t / end, 1.0)))
         self._record_states(end)
         return self.log
 
-    def _deploy(self) -> None:
-        s, ledger = self.s, self.ledger
-        regime = s.regime
-        self.market = deploy.deploy_market(ledger, deploy.Regime.from_scenario(regime), venues=())
-        roles = self.market.roles
-        self.regulator, self.ksd = roles["regulator (FSC)"], roles["registrar (KSD)"]
-        self.bank, self.verifier = roles["settlement bank"], roles["KYC verifier"]
-        free = iter(self.market.free_accounts)
-        self.firm_address = {f.id: next(free) for f in s.firms}
-        self.payees[self.ksd] = ("KSD", "registrar")
-        self._license_firms()
-        self.registrar = Registrar(self.ksd, ledger, self.engine, self.calendar)
-        self.venues = self._open_venues()
-        self.investors = self._onboard_investors(free)
+    # ---- the calendar ----
 
-    def _license_firms(self) -> None:
-        ledger, registry = self.ledger, self.market.registry
-        for firm in self.s.firms:
-            if firm.role == "venue_operator":
-                continue
-            address = self.firm_address[firm.id]
-            ledger.transact(
-                "MarketRegistry",
-                registry,
-                "registerFirm",
-                address,
-                firm.equity_krw,
-                firm.group,
-                sender=self.regulator,
-            )
-            self.payees[address] = (
-                firm.id,
-                "issuer" if firm.role == "issuer" else "securities_firm",
-            )
-            licence = None
-            if firm.role == "securities_firm":
-                licence = deploy.Licence.SECURITIES_ACCOUNT_MANAGER
-            elif firm.issuer_account_manager:
-                licence = deploy.Licence.ISSUER_ACCOUNT_MANAGER
-            if licence is not None:
-                self._grant(firm.id, address, licence)
-            if firm.role == "issuer":
-                ledger.transact(
-                    "InvestorRegistry",
-                    self.market.investors,
-                    "verify",
-                    address,
-                    CLASSES["professional"],
-                    deploy.FAR_FUTURE,
-                    sender=self.verifier,
-                )
+    def _schedule_next_session(self) -> None:
+        session = next(self._sessions, None)
+        if session is not None and session.open < self.calendar.end:
+            self.engine.at(session.open, partial(self._open_session, session), priority=1)
 
-    def _grant(self, firm_id: str, address: str, licence: deploy.Licence) -> bool:
-        try:
-            self.ledger.transact(
-                "MarketRegistry",
-                self.market.registry,
-                "grantLicence",
-                address,
-                int(licence),
-                sender=self.regulator,
-            )
-            return True
-        except RuleViolation as exc:
-            self.log.append(Refused(0, "licence", firm_id, "", "", exc.rule_id, exc.reason, 0))
-            return False
-
-    def _open_venues(self) -> dict[str, Distributor]:
-        venues: dict[str, Distributor] = {}
-        m = self.market
-        for spec in self.s.venues:
-            firm = self.s.firm(spec.operator)
-            operator = self.firm_address[firm.id]
-            fees = deploy.FeeSchedule(**spec.fees.model_dump())
-            venue_spec = deploy.VenueSpec(
-                spec.id,
-                firm.equity_krw,
-                firm.group,
-                spec.professional_only,
-                fees,
-                spec.settlement_days,
-            )
-            try:
-                address = deploy.deploy_venue(
-                    self.ledger,
-                    m.registry,
-                    m.investors,
-                    m.cash,
-                    self.ksd,
-                    self.regulator,
-                    operator,
-                    venue_spec,
-                )
-            except RuleViolation as exc:
-                self.log.append(
-                    Refused(0, "licence", firm.id, spec.id, "", exc.rule_id, exc.reason, 0)
-                )
-                continue
-            self.payees[operator] = (spec.id, "venue")
-            self.public.fees[spec.id] = spec.fees
-            self.public.professional_only[spec.id] = spec.professional_only
-            self.public.attractiveness[spec.id] = spec.attractiveness
-            venue = Distributor(
-                spec,
-                operator,
-                address,
-                self.ledger,
-                self.log,
-                self.public,
-                self.s.regime,
-                {},
-                self.trade_ids,
-                self.payees,
-            )
-            venue.on_deferred = self.registrar.expect
-            self.registrar.venues[spec.id] = venue
-            venues[spec.id] = venue
-        return venues
-
-    def _onboard_investors(self, free: Any) -> list[Investor]:
-        investors: list[Investor] = []
-        calls: list[tuple[str, str, str, tuple[Any, ...], str]] = []
-        m, ledger = self.market, self.ledger
-        for group in self.s.investors:
-            mix = group.strategies
-            for n in range(group.count):
-                rng = self.engine.child_rng()
-                budget = int(
-                    round(group.budget.median_krw * math.exp(rng.normal(0, group.budget.sigma)), -3)
-                )
-                strategy = str(
-                    rng.choice(
-                        ["noise", "fundamental", "momentum"],
-                        p=[mix.noise, mix.fundamental, mix.momentum],
-                    )
-                )
-                name = f"{group.investor_class}-{n + 1}"
-                inv = Investor(
-                    name,
-                    next(free),
-                    group.investor_class,
-                    budget,
-                    strategy,
-                    group.orders_per_day,
-                    rng,
-                    self.s.regime,
-                )
-                kyc = (inv.address, CLASSES[group.investor_class], deploy.FAR_FUTURE)
-                calls.append(("InvestorRegistry", m.investors, "verify", kyc, self.verifier))
-                calls.append(("CashToken", m.cash, "mint", (inv.address, budget), self.bank))
-                for venue in self.venues.values():
-                    calls.append(
-                        ("CashToken", m.cash, "approve", (venue.address, MAX), inv.address)
-                    )
-                self.payees[inv.address] = (name, inv.party_type)
-                investors.append(inv)
-                self.log.append(InvestorState(0, name, group.investor_class, budget, 0))
-        ledger.transact_many(calls)  # KYC, deposits and approvals: batched, every receipt checked
-        return investors
-
-    # ---- issuance and listing ----
-
-    def _issue_and_list(self) -> None:
-        t = self.engine.now
-        self.issuers: dict[str, Issuer] = {}
-        for asset in self.s.assets:
-            offering = self.s.offering_of(asset.id)
-            tier = rules.offering_tier(
-                self.s.regime,
-                offering.quantity * offering.price,
-                offering.disclosure,
-                offering.professional_only,
-            )
-            if not tier.allowed:
-                self.log.append(
-                    Refused(
-                        t, "subscription", asset.issuer, "", asset.id, tier.rule_id, tier.reason, 0
-                    )
-                )
-                continue
-            issuer_address = self.firm_address[asset.issuer]
-            parties = {
-                role: self.firm_address[firm]
-                for role in ("underwriter", "arranger", "settlor", "account_manager")
-                if (firm := getattr(asset, role))
-            }
-            spec = deploy.IssueSpec(
-                f"{asset.id} token",
-                asset.id,
-                issuer_address,
-                offering.quantity,
-                offering.price,
-                disclosure=deploy.Disclosure[offering.disclosure.upper()],
-                professional_only=offering.professional_only,
-                **parties,
-            )
-            token = deploy.issue_security(self.ledger, self.market, spec)
-            issuer = Issuer(
-                asset.issuer,
-                issuer_address,
-                spec.account_manager or issuer_address,
-                asset,
-                offering,
-                token,
-                self.market.cash,
-                self.ledger,
-                self.log,
-                self.s.regime,
-                self.engine.child_rng(),
-                underwriter=(asset.underwriter, self.firm_address[asset.underwriter])
-                if asset.underwriter
-                else None,
-            )
-            issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
-            self.issuers[asset.id] = issuer
-            self.public.offering_price[asset.id] = issuer.price
-            self.public.fundamental[asset.id] = float(asset.fundamental.initial)
-            self.public.issuer_of[asset.id] = asset.issuer
-            self.public.listings.setdefault(asset.id, [])
-            for venue in self.venues.values():
-                venue.tokens[asset.id] = token
-                if venue.spec.fees.listing_fee:  # the issuer pays the venue's listing fee
-                    self.ledger.transact(
-                        "CashToken",
-                        self.market.cash,
-                        "approve",
-                        venue.address,
-                        venue.spec.fees.listing_fee,
-                        sender=issuer_address,
-                    )
-                self.engine.at(
-                    self._listing_time(venue), partial(self._list, venue, asset), priority=0
-                )
-
-    def _listing_time(self, venue: Distributor) -> int:
-        incumbent = self.s.firm(venue.spec.operator).incumbent
-        return 0 if incumbent else self.s.regime.incumbent_exclusivity_days * DAY
-
-    def _list(self, venue: Distributor, asset: Any) -> None:
-        groups = {f.id: f.group for f in self.s.firms}
-        operator = self.s.firm(venue.spec.operator)
-        parties = {
-            "issuer": asset.issuer,
-            "underwriter": asset.underwriter,
-            "arranger": asset.arranger,
-            "settlor": asset.settlor,
-        }
-        decision = rules.separation(self.s.regime, operator.group, operator.id, parties, groups)
-        venue.decide_listing(self.engine.now, asset.id, self.firm_address[asset.issuer], decision)
-
-    # ---- trading sessions ----
-
-    def _schedule_session(self, session: Session) -> None:
-        e = self.engine
-        e.at(session.open, self._open_session, priority=1)
+    def _open_session(self, session: Session) -> None:
+        e, t = self.engine, session.open
+        self.session = session
+        self.public.session_open = True
+        self.public.now = t
         length = session.close - session.open
         for investor in self.investors:
-            t = session.open + investor.next_arrival(length)
-            while t < session.close:
-                e.at(int(t), partial(self._investor_acts, investor), priority=50)
-                t += investor.next_arrival(length)
+            if type(investor) is Investor:
+                self._next_arrival(investor, t, length)
+            elif isinstance(investor, MarketMaker):
+                e.at(t, partial(self._requote, investor), priority=40)
+            elif isinstance(investor, Arbitrageur):
+                e.at(
+                    t + investor.params.check_minutes * 60,
+                    partial(self._scan, investor),
+                    priority=55,
+                )
         step = self.s.market.quote_interval_minutes * 60
-        for t in range(session.open + step, session.close, step):
-            e.at(t, self._snapshot, priority=60)
-        for venue in self.venues.values():
-            batch = venue.spec.batch_minutes * 60
-            for t in range(session.open + batch, session.close, batch):
-                e.at(t, partial(self._settle, venue), priority=70)
-            if venue.spec.matching == "call_auction":
-                call = venue.spec.call_interval_minutes * 60
-                for t in range(session.open + call, session.close, call):
-                    e.at(t, partial(self._call_auction, venue), priority=65)
+        for at in range(t + step, session.close, step):
+            e.at(at, self._snapshot, priority=60)
+        for venue in list(self.venues.values()):
+            self._schedule_venue_session(venue, session)
         # priority 0: under 24/7 a session closes at the instant the next one opens (priority 1)
         e.at(session.close, self._close_session, priority=0)
+        self._schedule_next_session()
 
-    def _open_session(self) -> None:
-        self.public.session_open = True
+    def _schedule_venue_session(self, venue: Distributor, session: Session) -> None:
+        e, start = self.engine, max(session.open, self.engine.now)
+        batch = venue.spec.batch_minutes * 60
+        for at in range(session.open + batch, session.close, batch):
+            if at > start:
+                e.at(at, partial(self._settle, venue), priority=70)
+        if venue.spec.matching == "call_auction":
+            call = venue.spec.call_interval_minutes * 60
+            for at in range(session.open + call, session.close, call):
+                if at > start:
+                    e.at(at, partial(self._call_auction, venue), priority=65)
+
+    def _next_arrival(self, investor: Investor, t: int, length: int) -> None:
+        assert self.session is not None
+        at = t + investor.next_arrival(length)
+        if at < self.session.close:
+            self.engine.at(int(at), partial(self._investor_acts, investor), priority=50)
 
     def _close_session(self) -> None:
+        t = self.engine.now
         self.public.session_open = False
         for venue in self.venues.values():
-            self.ledger.set_time(self.calendar.unix(self.engine.now))
-            venue.close_session(self.engine.now)
+            self.ledger.set_time(self.calendar.unix(t))
+            venue.close_session(t)
             self._settle(venue)
         self.public.previous_close.update(self.public.last_price)
+        for agent in self.investors:
+            if isinstance(agent, MarketMaker | Arbitrageur):
+                self._record_inventory(t, agent)
+
+    def _start_of_day(self) -> None:
+        """Operating costs, fee reviews and the fundamentals' daily step; then tomorrow's."""
+        t = self.engine.now
+        day = t // DAY
+        for operator in self.operators.values():
+            operator.charge_day(t)
+            if day and day % operator.spec.fee_policy.review_days == 0:
+                self.ledger.set_time(self.calendar.unix(t))
+                operator.review(t, self.public)
+        if day:
+            self._step_fundamentals()
+        if t + DAY < self.calendar.end:
+            self.engine.at(t + DAY, self._start_of_day, priority=0)
+
+    # ---- orders ----
 
     def _investor_acts(self, investor: Investor) -> None:
         t = self.engine.now
+        self.public.now = t
         intent = investor.decide(self.public)
-        if intent is None:
-            return
+        if intent is not None:
+            self.submit(investor, intent)
+        assert self.session is not None
+        self._next_arrival(investor, t, self.session.close - self.session.open)
+
+    def submit(self, investor: Investor, intent: OrderIntent) -> int | None:
+        """Route an order: the investor's own rule checks, then the venue; its id if the venue
+        took it into the book."""
+        t = self.engine.now
         order_id = next(self.order_ids)
-        decision = investor.precheck(self.public, intent, year_of(self.s.market.start, t))
+        year = year_of(self.s.market.start, t)
+        decision = investor.precheck(self.public, intent, year)
         if not decision.allowed:
-            self.log.append(
-                Refused(
-                    t,
-                    "order",
-                    investor.name,
-                    intent.venue,
-                    intent.asset,
-                    decision.rule_id,
-                    decision.reason,
-                    order_id,
-                )
-            )
-            return
-        self.venues[intent.venue].receive(t, order_id, investor, intent)
+            self.log.append(Refused(
+                t, "order", investor.name, intent.venue, intent.asset, decision.rule_id,
+                decision.reason, order_id,
+            ))  # fmt: skip
+            return None
+        if not self.venues[intent.venue].receive(t, order_id, investor, intent):
+            return None
         if intent.side == "buy":
-            investor.commit_investment(
-                self.public.issuer_of[intent.asset],
-                year_of(self.s.market.start, t),
-                intent.quantity * intent.limit_price,
-            )
+            issuer = self.public.issuer_of[intent.asset]
+            investor.commit_investment(issuer, year, intent.quantity * intent.limit_price)
+        return order_id
+
+    def cancel(self, venue: str, asset: str, order_id: int) -> None:
+        self.venues[venue].cancel(self.engine.now, asset, order_id)
+
+    def _requote(self, maker: MarketMaker) -> None:
+        self.public.now = self.engine.now
+        maker.requote(self.public, self.submit, self.cancel)
+        at = self.engine.now + maker.params.quote_minutes * 60
+        if self.session is not None and at < self.session.close:
+            self.engine.at(at, partial(self._requote, maker), priority=40)
+
+    def _scan(self, arbitrageur: Arbitrageur) -> None:
+        arbitrageur.scan(self.public, self.submit, self.cancel)
+        at = self.engine.now + arbitrageur.params.check_minutes * 60
+        if self.session is not None and at < self.session.close:
+            self.engine.at(at, partial(self._scan, arbitrageur), priority=55)
 
     def _call_auction(self, venue: Distributor) -> None:
         venue.call_auction(self.engine.now)
@@ -444,12 +257,43 @@ class Simulation:
         due = self.calendar.add_business_days(t, venue.spec.settlement_days)
         venue.settle(t, self.calendar.unix(due) if venue.spec.settlement_days else 0)
 
+    # ---- entry ----
+
+    def _consider_entry(self, spec: Venue) -> None:
+        """Break-even test: expected fee revenue over the horizon against fixed and operating
+        costs, from the market's fee revenue per day so far and the entrant's expected share."""
+        assert spec.entry is not None
+        t, entry = self.engine.now, spec.entry
+        days = max(t / DAY, 1.0)
+        revenue_per_day = sum(v.revenue for v in self.venues.values()) / days
+        rivals = [v.fees for v in self.venues.values()]
+        share = expected_share(spec, rivals, self.s.behaviour.venue_choice)
+        expected = int(revenue_per_day * share * entry.horizon_days)
+        costs = entry.fixed_cost_krw + spec.operating_cost_krw_per_day * entry.horizon_days
+        if expected < costs:
+            self.log.append(VenueOpened(
+                t, spec.id, False, spec.fees.maker_bps, spec.fees.taker_bps, expected,
+                entry.fixed_cost_krw,
+            ))  # fmt: skip
+            return
+        self.ledger.set_time(self.calendar.unix(t))
+        venue = self._open_venue(spec, expected)
+        if venue is None:
+            return
+        if entry.fixed_cost_krw:
+            self.log.append(VenueCost(t, spec.id, entry.fixed_cost_krw, "entry"))
+        self.ledger.transact_many(
+            [c for inv in self.investors for c in self._approvals(inv, [venue])]
+        )
+        for asset_id in sorted(self.issuers):
+            self._request_listing(venue, asset_id)
+        if self.session is not None and self.public.session_open:
+            self._schedule_venue_session(venue, self.session)
+
     # ---- fundamentals and distributions ----
 
-    def _schedule_fundamentals_and_distributions(self) -> None:
-        rng = self.engine.child_rng()
-        for day in range(1, self.s.market.days):
-            self.engine.at(day * DAY, partial(self._step_fundamentals, rng), priority=0)
+    def _schedule_distributions(self) -> None:
+        self._fundamental_rng = self.engine.child_rng()
         for asset in self.s.assets:
             every = asset.distributions.every_days
             if asset.distributions.yield_pct_year <= 0:
@@ -459,7 +303,8 @@ class Simulation:
                     day * DAY + 1, partial(self._distribute, asset.id, every), priority=5
                 )
 
-    def _step_fundamentals(self, rng: np.random.Generator) -> None:
+    def _step_fundamentals(self) -> None:
+        rng = self._fundamental_rng
         for asset in self.s.assets:
             f = asset.fundamental
             if asset.id not in self.public.fundamental:
@@ -478,6 +323,17 @@ class Simulation:
         issuer.pay_distribution(
             self.engine.now, self.public.fundamental[asset_id], days, holders, self.bank
         )
+
+    # ---- records ----
+
+    def _record_inventory(self, t: int, agent: MarketMaker | Arbitrageur) -> None:
+        wealth = int(agent.cash + sum(
+            q * self.public.reference_price(a) for a, q in sorted(agent.holdings.items()) if q
+        ))  # fmt: skip
+        for asset in sorted(self.issuers):
+            self.log.append(InventorySnapshot(
+                t, agent.name, agent.role, asset, agent.holdings[asset], agent.cash, wealth
+            ))  # fmt: skip
 
     def _record_states(self, t: int) -> None:
         for inv in self.investors:

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from simulator import strategies as strategy_registry
+from simulator.behaviour import Behaviour, Entry, FeePolicy
 from simulator.errors import StosimError
 
 SCHEMA_VERSION = 1
@@ -155,8 +157,14 @@ class Venue(Strict):
     batch_minutes: int = Field(30, ge=1, le=1_440, description="how often matched trades settle")
     professional_only: bool = False
     attractiveness: float = Field(
-        1.0, gt=0, description="relative pull on investors (network effect)"
+        1.0,
+        gt=0,
+        le=1e6,
+        description="brand pull on investors beyond cost and liquidity (logit prior weight)",
     )
+    fee_policy: FeePolicy = FeePolicy()
+    operating_cost_krw_per_day: Krw = 0
+    entry: Entry | None = Field(None, description="a venue that enters later (none: open at day 0)")
 
 
 class Budget(Strict):
@@ -164,25 +172,34 @@ class Budget(Strict):
     sigma: float = Field(0.5, ge=0, le=3, description="lognormal spread")
 
 
-class Strategies(Strict):
-    noise: Share = 0.6
-    fundamental: Share = 0.3
-    momentum: Share = 0.1
-
-    @model_validator(mode="after")
-    def _sums_to_one(self) -> Strategies:
-        total = self.noise + self.fundamental + self.momentum
-        if abs(total - 1) > 1e-9:
-            raise ValueError(f"strategy shares must add up to 1, not {total:g}")
-        return self
+def _strategy_mix(mix: dict[str, float]) -> dict[str, float]:
+    unknown = sorted(set(mix) - set(strategy_registry.names()))
+    if unknown:
+        known = ", ".join(strategy_registry.names())
+        raise ValueError(f"unknown strategies {unknown}; registered: {known}")
+    if any(not 0 <= share <= 1 for share in mix.values()):
+        raise ValueError("each strategy share must be between 0 and 1")
+    total = sum(mix.values())
+    if abs(total - 1) > 1e-9:
+        raise ValueError(f"strategy shares must add up to 1, not {total:g}")
+    return mix
 
 
 class InvestorGroup(Strict):
     investor_class: Literal["general", "income_qualified", "professional"] = Field(alias="class")
     count: int = Field(ge=0, le=100_000)
     budget: Budget
-    strategies: Strategies = Strategies()
+    strategies: dict[str, float] = Field(
+        {"noise": 0.6, "fundamental": 0.3, "momentum": 0.1},
+        description="strategy name -> share of the group (registered strategies)",
+    )
     orders_per_day: float = Field(1.0, ge=0, le=1_000)
+    access: list[str] = Field([], description="venues this group can reach; empty = every venue")
+
+    @field_validator("strategies")
+    @classmethod
+    def _mix(cls, mix: dict[str, float]) -> dict[str, float]:
+        return _strategy_mix(mix)
 
 
 LedgerBackend = Literal["anvil", "revm"]
@@ -209,6 +226,7 @@ class Scenario(Strict):
     venues: list[Venue] = Field(min_length=1)
     investors: list[InvestorGroup] = Field(min_length=1)
     ledger: Ledger = Ledger()
+    behaviour: Behaviour = Behaviour()
 
     def firm(self, firm_id: str) -> Firm:
         return next(f for f in self.firms if f.id == firm_id)
@@ -253,6 +271,13 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
         elif operator.role != "venue_operator":
             message = f"firm {venue.operator!r} has role {operator.role}, not venue_operator"
             problems.append((f"venues.{i}.operator", message))
+    venues = {v.id for v in scenario.venues}
+    named = [(f"investors.{i}.access", g.access) for i, g in enumerate(scenario.investors)]
+    named.append(("behaviour.market_makers.venues", scenario.behaviour.market_makers.venues))
+    for path, refs in named:
+        for ref in refs:
+            if ref not in venues:
+                problems.append((path, f"unknown venue {ref!r}; venues are {sorted(venues)}"))
     return problems
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from simulator import rules
 from simulator.actors.investor import Investor, OrderIntent
 from simulator.actors.view import PublicMarket, Quote, worst_fee
+from simulator.chain import deploy
 from simulator.chain.ledger import Ledger, TxResult
 from simulator.errors import ContractRevert, RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import (
     FeeCharged,
+    FeeScheduleChanged,
     ListingDecided,
     OrderClosed,
     OrderSubmitted,
@@ -25,7 +27,7 @@ from simulator.events import (
     TradeSettled,
 )
 from simulator.orderbook import Fill, Order, OrderBook
-from simulator.scenario import Regime, Venue
+from simulator.scenario import FeeSchedule, Regime, Venue
 
 BATCH_LIMIT = 40  # trades per settlement transaction: stays well inside the block gas limit
 BATCH_GAS = 29_000_000  # gas each settlement transaction may use (a block holds 30 M)
@@ -60,6 +62,8 @@ class Distributor:
     ) -> None:
         self.name = spec.id
         self.spec = spec
+        self.fees = spec.fees  # the schedule in force; a fee policy may change it
+        self.revenue = 0  # fees received by the venue (its share of every fee)
         self.operator = operator
         self.address = venue_address
         self.ledger = ledger
@@ -98,6 +102,7 @@ class Distributor:
             return False
         self._record_fees(t, tx)
         self.books[asset] = OrderBook()
+        self.publish(asset)
         self.market.listings.setdefault(asset, []).append(self.name)
         self._listing(t, asset, True, "", "")
         return True
@@ -109,7 +114,8 @@ class Distributor:
 
     # ---- orders ----
 
-    def receive(self, t: int, order_id: int, investor: Investor, intent: OrderIntent) -> None:
+    def receive(self, t: int, order_id: int, investor: Investor, intent: OrderIntent) -> bool:
+        """Take an order into the book (and match it); False if the venue refused it."""
         self.log.append(
             OrderSubmitted(
                 t, order_id, investor.name, investor.investor_class, self.name, intent.asset,
@@ -141,7 +147,7 @@ class Distributor:
                     order_id,
                 )
             )
-            return
+            return False
         reserved = investor.on_order_reserved(intent, self.market)
         order = Order(order_id, investor.name, intent.side, intent.quantity, intent.limit_price, t)
         self.orders[order_id] = (order, investor, reserved)
@@ -152,6 +158,41 @@ class Distributor:
         self._on_fills(t, intent.asset, fills)
         if not order.remaining:
             self._close(t, intent.asset, order_id, "filled")
+        self.publish(intent.asset)
+        return True
+
+    def cancel(self, t: int, asset: str, order_id: int) -> None:
+        """The order's owner takes what is left of it out of the book."""
+        entry = self.orders.get(order_id)
+        if entry is None:
+            return
+        self.books[asset].remove(entry[0])
+        self._close(t, asset, order_id, "cancelled")
+        self.publish(asset)
+
+    def publish(self, asset: str) -> None:
+        """The top of the book, as every participant sees it (live market data)."""
+        book = self.books[asset]
+        bid, ask = book.best_bid(), book.best_ask()
+        self.market.quotes[self.name, asset] = Quote(
+            bid.price if bid else 0, ask.price if ask else 0, book.depth("buy"), book.depth("sell")
+        )
+
+    def set_fees(self, t: int, fees: FeeSchedule) -> None:
+        """The operator changes its fee schedule on-chain; it applies to trades settled from now
+        on (pending T+n trades pay the schedule in force at delivery, as the contract does)."""
+        self.ledger.transact(
+            "Venue",
+            self.address,
+            "setFeeSchedule",
+            deploy.FeeSchedule(**fees.model_dump()).as_tuple(),
+            sender=self.operator,
+        )
+        self.fees = fees
+        self.market.fees[self.name] = fees
+        self.log.append(
+            FeeScheduleChanged(t, self.name, fees.maker_bps, fees.taker_bps, fees.flat_fee)
+        )
 
     def _rest(self, book: OrderBook, order: Order) -> list[Fill]:
         book.add(order)
@@ -172,7 +213,7 @@ class Distributor:
             _, seller, _ = self.orders[fill.sell.order_id]
             trade_id = next(self.trade_ids)
             value = fill.quantity * fill.price
-            reserve = value + worst_fee(self.spec.fees, value)
+            reserve = value + worst_fee(self.fees, value)
             order, owner, left = self.orders[fill.buy.order_id]
             taken = min(left, reserve)
             self.orders[fill.buy.order_id] = (order, owner, left - taken)
@@ -198,10 +239,16 @@ class Distributor:
                 )
             )  # fmt: skip
             self.market.last_price[asset] = fill.price
+            self.market.flow.traded(self.name, asset, value, t)
+            traded = self.market.value_traded
+            traded[self.name] = traded.get(self.name, 0.0) + value
+        if fills:
+            self.publish(asset)
 
     def _close(self, t: int, asset: str, order_id: int, status: str) -> None:
         order, owner, cash_left = self.orders.pop(order_id)
         owner.on_release(order.side, asset, cash_left, order.remaining)
+        self.market.flow.ordered(self.name, asset, order.quantity, order.filled, t)
         self.log.append(
             OrderClosed(t, order_id, self.name, asset, order.filled, order.remaining, status)
         )
@@ -213,22 +260,23 @@ class Distributor:
                 self._on_fills(t, asset, book.call_auction())
             for order in book.clear():
                 self._close(t, asset, order.order_id, "expired")
+            self.publish(asset)
         self.settle(t)
 
     def snapshot(self, t: int) -> None:
         for asset, book in sorted(self.books.items()):
             bid, ask = book.best_bid(), book.best_ask()
-            quote = Quote(bid.price if bid else 0, ask.price if ask else 0)
-            self.market.quotes[self.name, asset] = quote
             self.log.append(
                 QuoteSnapshot(
                     t,
                     self.name,
                     asset,
-                    quote.best_bid,
-                    quote.best_ask,
+                    bid.price if bid else 0,
+                    ask.price if ask else 0,
                     book.depth("buy"),
                     book.depth("sell"),
+                    self.fees.maker_bps,
+                    self.fees.taker_bps,
                 )
             )
 
@@ -316,6 +364,8 @@ class Distributor:
             paid[trade_id, payer] = paid.get((trade_id, payer), 0) + amount
             payer_name, payer_type = self.payee_names[payer]
             payee_name, payee_type = self.payee_names[payee]
+            if payee_name == self.name:
+                self.revenue += amount
             self.log.append(
                 FeeCharged(
                     t,

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import rules
-from simulator.actors.view import PublicMarket, worst_fee
+from simulator import rules, strategies, venue_choice
+from simulator.actors.view import PublicMarket, on_tick, worst_fee
+from simulator.behaviour import Behaviour
 from simulator.scenario import Regime
+from simulator.strategies import Strategy, View
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,19 @@ class Investor:
         orders_per_day: float,
         rng: np.random.Generator,
         regime: Regime,
+        behaviour: Behaviour | None = None,
+        access: list[str] | None = None,
     ) -> None:
         self.name = name
         self.address = address
         self.investor_class = investor_class
         self.party_type = f"investor:{investor_class}"
         self.budget = budget
-        self.strategy = strategy
+        self.strategy_name = strategy
+        self.strategy: Strategy = strategies.create(strategy)
+        self.behaviour = behaviour or Behaviour()
+        self.access = access or []
+        self.last_venue: str | None = None
         self.orders_per_day = orders_per_day
         self.rng = rng
         self.regime = regime
@@ -98,24 +106,46 @@ class Investor:
         return float(self.rng.exponential(session_seconds / self.orders_per_day))
 
     def decide(self, market: PublicMarket) -> OrderIntent | None:
+        """One arrival: an asset, the strategy's view of it, then venue and order type by the
+        venue-choice model; None when no venue is reachable or costs keep it from trading."""
         assets = sorted(a for a, venues in market.listings.items() if venues)
         if not assets:
             return None
         asset = assets[int(self.rng.integers(len(assets)))]
-        venue = self._choose_venue(market, market.listings[asset])
-        if venue is None:
+        venues = self._reachable(market, market.listings[asset])
+        if not venues:
             return None
-        side, price = self._side_and_price(market, asset)
-        if side == "sell" and self.available_tokens(asset) <= 0:
-            side = "buy"
-        price = self._within_limits(market, asset, price)
-        if side == "buy":
-            value = int(self.budget * self.rng.uniform(0.02, 0.15))
-            quantity = max(value // price, 1)
+        view = self.strategy.view(market, asset, self.rng)
+        if view.side == "sell" and self.available_tokens(asset) <= 0:
+            view = View("buy", view.price, view.urgency)
+        value = (
+            self.budget * self.rng.uniform(0.02, 0.15)
+            if view.side == "buy"
+            else self.available_tokens(asset) * self.rng.uniform(0.1, 0.6) * view.price
+        )
+        params = self.behaviour.venue_choice
+        found = venue_choice.options(market, params, venues, asset, view, value)
+        cheapest = min(o.cost_bps for o in found)
+        if not venue_choice.trades_now(cheapest, self.behaviour.intensity, self.rng):
+            return None
+        option = venue_choice.choose(market, params, found, asset, self.last_venue, self.rng)
+        self.last_venue = option.venue
+        price = self._within_limits(market, asset, option.price)
+        if view.side == "buy":
+            quantity = max(int(value) // price, 1)
         else:
-            held = self.available_tokens(asset)
-            quantity = max(int(held * self.rng.uniform(0.1, 0.6)), 1)
-        return OrderIntent(venue, asset, side, int(quantity), int(price))
+            quantity = min(max(int(value) // price, 1), self.available_tokens(asset))
+        return OrderIntent(option.venue, asset, view.side, int(quantity), int(price))
+
+    def _reachable(self, market: PublicMarket, venues: list[str]) -> list[str]:
+        """Venues its broker or class can reach (the scenario's access list; professional-only
+        venues only for professionals)."""
+        return [
+            v
+            for v in venues
+            if (not self.access or v in self.access)
+            and (not market.professional_only[v] or self.investor_class == "professional")
+        ]
 
     def precheck(self, market: PublicMarket, intent: OrderIntent, year: int) -> rules.Decision:
         """The rules an investor checks itself before it sends an order."""
@@ -142,42 +172,13 @@ class Investor:
             else rules.ALLOW,
         )
 
-    def _choose_venue(self, market: PublicMarket, venues: list[str]) -> str | None:
-        allowed = [
-            v
-            for v in venues
-            if not market.professional_only[v] or self.investor_class == "professional"
-        ]
-        if not allowed:
-            allowed = venues
-        weights = np.array([market.attractiveness[v] for v in allowed], dtype=float)
-        return allowed[int(self.rng.choice(len(allowed), p=weights / weights.sum()))]
-
-    def _side_and_price(self, market: PublicMarket, asset: str) -> tuple[str, int]:
-        reference = market.reference_price(asset)
-        noise = self.rng.normal(0, 0.01)
-        if self.strategy == "fundamental":
-            value = market.fundamental[asset]
-            side = "buy" if value > reference else "sell"
-            target = (reference + value) / 2
-            return side, _tick(target * (1 + noise / 2))
-        if self.strategy == "momentum":
-            side = "buy" if market.momentum(asset) >= 0 else "sell"
-            aggressive = 1.01 if side == "buy" else 0.99
-            return side, _tick(reference * aggressive * (1 + noise / 2))
-        side = "buy" if self.rng.random() < 0.5 else "sell"
-        offset = abs(noise) * (-1 if side == "buy" else 1)  # noise traders mostly quote passively
-        if self.rng.random() < 0.35:
-            offset = -offset  # and sometimes cross the spread
-        return side, _tick(reference * (1 + offset))
-
     def _within_limits(self, market: PublicMarket, asset: str, price: int) -> int:
         """Investors keep their limits inside the daily price band (KR-MKT-4)."""
         close = market.previous_close.get(asset, 0)
         if close and self.regime.enabled("KR-MKT-4"):
             band = close * market.price_limit_pct / 100 * 0.999
             price = int(min(max(price, close - band), close + band))
-        return max(_tick(price), 1)
+        return on_tick(price)
 
     # ---- messages from venues, the registrar and issuers ----
 
@@ -216,12 +217,6 @@ class Investor:
     def on_forced_transfer(self, asset: str, delta: int) -> None:
         """The registrar moved tokens in or out of this account (KR-LED-2)."""
         self.holdings[asset] += delta
-
-
-def _tick(price: float) -> int:
-    """Prices move in ticks of about 0.1% (at least 1 KRW)."""
-    tick = max(1, 10 ** max(int(np.log10(max(price, 1))) - 3, 0))
-    return int(round(price / tick) * tick)
 
 
 def year_of(start: dt.date, t: int) -> int:

@@ -14,6 +14,17 @@ def fee_for(fees: FeeSchedule, value: int, maker: bool) -> int:
     return max(fee, fees.min_fee)
 
 
+def tick_size(price: float) -> int:
+    """Prices move in ticks of about 0.1% (at least 1 KRW): 1 KRW below 10,000, 10 below
+    100,000, and so on."""
+    return max(1, 10 ** max(int(math.log10(max(price, 1))) - 3, 0))
+
+
+def on_tick(price: float) -> int:
+    tick = tick_size(price)
+    return max(int(round(price / tick) * tick), 1)
+
+
 def worst_fee(fees: FeeSchedule, value: int) -> int:
     return max(fee_for(fees, value, True), fee_for(fees, value, False))
 
@@ -22,6 +33,54 @@ def worst_fee(fees: FeeSchedule, value: int) -> int:
 class Quote:
     best_bid: int = 0
     best_ask: int = 0
+    bid_depth: int = 0
+    ask_depth: int = 0
+
+    def half_spread_bps(self) -> float:
+        """Half the quoted spread in bps of the mid; NaN unless both sides are quoted."""
+        if not self.best_bid or not self.best_ask:
+            return math.nan
+        return (self.best_ask - self.best_bid) / (self.best_ask + self.best_bid) * 1e4
+
+
+class FlowStats:
+    """Recent value traded and fill rates per (venue, asset), decaying with a half-life: what
+    investors know of where the liquidity is. A venue starts with a small prior, so a new
+    venue is not mistaken for a liquid one (nor for a dead one)."""
+
+    PRIOR_VALUE = 1.0
+    PRIOR_FILL = (1.0, 2.0)  # (filled, submitted): a fill rate of 0.5 before any order
+
+    def __init__(self, half_life_seconds: float) -> None:
+        self.decay = math.log(2) / half_life_seconds
+        self._value: dict[tuple[str, str], tuple[float, int]] = {}
+        self._fill: dict[tuple[str, str], tuple[float, float, int]] = {}
+
+    def _weight(self, t: int, since: int) -> float:
+        return math.exp(-self.decay * (t - since))
+
+    def traded(self, venue: str, asset: str, value: float, t: int) -> None:
+        old, since = self._value.get((venue, asset), (self.PRIOR_VALUE, t))
+        self._value[venue, asset] = (old * self._weight(t, since) + value, t)
+
+    def value(self, venue: str, asset: str, t: int) -> float:
+        old, since = self._value.get((venue, asset), (self.PRIOR_VALUE, t))
+        return max(old * self._weight(t, since), self.PRIOR_VALUE)
+
+    def shares(self, venues: list[str], asset: str, t: int) -> dict[str, float]:
+        values = {v: self.value(v, asset, t) for v in venues}
+        total = sum(values.values())
+        return {v: x / total for v, x in values.items()}
+
+    def ordered(self, venue: str, asset: str, quantity: int, filled: int, t: int) -> None:
+        f, n, since = self._fill.get((venue, asset), (*self.PRIOR_FILL, t))
+        w = self._weight(t, since)
+        self._fill[venue, asset] = (f * w + filled, n * w + quantity, t)
+
+    def fill_rate(self, venue: str, asset: str) -> float:
+        f, n, _ = self._fill.get((venue, asset), (*self.PRIOR_FILL, 0))
+        prior_f, prior_n = self.PRIOR_FILL
+        return (f + prior_f) / (n + prior_n)
 
 
 @dataclass
@@ -40,6 +99,9 @@ class PublicMarket:
     issuer_of: dict[str, str] = field(default_factory=dict)
     session_open: bool = False
     price_limit_pct: float = 30.0  # KR-MKT-4, from the scenario's market
+    flow: FlowStats = field(default_factory=lambda: FlowStats(3 * 86_400))
+    now: int = 0  # virtual time, kept by the simulation
+    value_traded: dict[str, float] = field(default_factory=dict)  # per venue, since the start
 
     def reference_price(self, asset: str) -> int:
         return self.last_price.get(asset) or self.offering_price[asset]

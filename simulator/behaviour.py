@@ -1,0 +1,122 @@
+"""Scenario sections for how the market responds to its design: how investors choose venues and
+order types, how much they trade as costs change, market makers and arbitrageurs, and venues'
+strategies (fee policy, operating costs, entry). Every parameter has a stated default, so a
+scenario that names none of them still gets a market that responds to fees and liquidity."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Krw = Annotated[int, Field(ge=0, lt=2**128, description="Korean won")]
+Bps = Annotated[int, Field(ge=0, le=10_000, description="basis points")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class VenueChoice(Strict):
+    """Investors pick venue and order type by a logit over expected all-in cost and liquidity."""
+
+    model: Literal["logit", "random"] = Field(
+        "logit",
+        description="logit: by expected all-in cost, liquidity and habit; random: by the venues' "
+        "fixed attractiveness weights alone (no response to fees or liquidity)",
+    )
+    cost_per_bps: float = Field(
+        0.02, ge=0, le=10, description="logit utility lost per bps of expected all-in cost"
+    )
+    liquidity_weight: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="utility per unit of log recent share of value traded (network effect)",
+    )
+    switching_cost_bps: float = Field(
+        10, ge=0, le=10_000, description="cost of leaving the venue an investor used last"
+    )
+    empty_book_spread_bps: float = Field(
+        300, gt=0, le=10_000, description="half-spread assumed when a side of the book is empty"
+    )
+    wait_cost_bps: float = Field(
+        40, ge=0, le=10_000, description="cost of a resting order that may not fill, at urgency 1"
+    )
+    memory_days: float = Field(
+        3, gt=0, le=365, description="half-life of the recent volume shares and fill rates"
+    )
+
+
+class Intensity(Strict):
+    """How much investors trade: each arrival trades with probability
+    min(1, (reference_cost_bps / cheapest all-in cost) ** cost_elasticity)."""
+
+    cost_elasticity: float = Field(
+        0.5, ge=0, le=5, description="elasticity of order flow to the all-in cost of trading"
+    )
+    reference_cost_bps: float = Field(
+        60, gt=0, le=10_000, description="all-in cost at which investors trade at full rate"
+    )
+
+
+class MarketMakers(Strict):
+    """Professional liquidity providers: quote both sides, skew quotes with inventory, add their
+    maker fee to the spread (fee-aware), and withdraw at inventory or loss limits."""
+
+    count: int = Field(0, ge=0, le=100)
+    budget_krw: Krw = Field(500_000_000, gt=0)
+    venues: list[str] = Field([], description="venues quoted; empty = every venue listing")
+    quote_minutes: int = Field(10, ge=1, le=1_440, description="how often quotes are refreshed")
+    half_spread_bps: float = Field(
+        25, ge=0, le=5_000, description="half-spread before fees and inventory skew"
+    )
+    quote_value_krw: Krw = Field(2_000_000, gt=0, description="value of each quote")
+    inventory_limit_krw: Krw = Field(
+        30_000_000, gt=0, description="most it holds of one asset; it aims at half of it"
+    )
+    inventory_skew_bps: float = Field(
+        40, ge=0, le=5_000, description="quote shift at either inventory limit (Avellaneda-Stoikov)"
+    )
+    loss_limit_pct: float = Field(
+        10, gt=0, le=100, description="stop quoting after this loss of the starting wealth"
+    )
+    fee_aware: bool = Field(True, description="add the maker fee to the half-spread")
+
+
+class Arbitrageurs(Strict):
+    """Take both sides when one venue's bid is above another's ask by more than the fees."""
+
+    count: int = Field(0, ge=0, le=100)
+    budget_krw: Krw = Field(200_000_000, gt=0)
+    inventory_share: float = Field(0.3, ge=0, le=1)
+    check_minutes: int = Field(5, ge=1, le=1_440)
+    min_edge_bps: float = Field(5, ge=0, le=10_000, description="profit after fees required")
+
+
+class FeePolicy(Strict):
+    """fixed: the schedule stays; share: cut fees below the target share, raise them above;
+    revenue: move fees in the direction that raised revenue at the last review."""
+
+    kind: Literal["fixed", "share", "revenue"] = "fixed"
+    review_days: int = Field(5, ge=1, le=365)
+    step_bps: Bps = 5
+    target_share: float = Field(0.5, ge=0, le=1)
+    floor_bps: Bps = 0
+    ceiling_bps: Bps = 300
+
+
+class Entry(Strict):
+    """A venue that is not open at the start: on `day` it enters only if its expected fee
+    revenue over `horizon_days` covers the fixed cost and operating costs (break-even test)."""
+
+    day: int = Field(ge=0, le=3_660)
+    fixed_cost_krw: Krw = 0
+    horizon_days: int = Field(365, ge=1, le=3_660)
+
+
+class Behaviour(Strict):
+    venue_choice: VenueChoice = VenueChoice()
+    intensity: Intensity = Intensity()
+    market_makers: MarketMakers = MarketMakers()
+    arbitrageurs: Arbitrageurs = Arbitrageurs()

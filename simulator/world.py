@@ -1,0 +1,272 @@
+"""Building the market a run plays in: deploy the contracts, license the firms, open the venues,
+onboard investors and liquidity providers (KYC, deposits, approvals), issue and list the assets.
+
+`World` is the set-up half of a `Simulation` (simulator/runner.py): it owns the chain side of
+every actor's creation, so the runner keeps only the schedule and the routing of orders."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from simulator import rules
+from simulator.actors.arbitrageur import Arbitrageur
+from simulator.actors.distributor import Distributor
+from simulator.actors.investor import Investor, year_of
+from simulator.actors.issuer import Issuer
+from simulator.actors.market_maker import MarketMaker
+from simulator.actors.registrar import Registrar
+from simulator.actors.venue_operator import VenueOperator
+from simulator.actors.view import FlowStats, PublicMarket
+from simulator.calendar import DAY, MarketCalendar
+from simulator.chain import deploy
+from simulator.chain.ledger import Ledger
+from simulator.engine import Engine
+from simulator.errors import RuleViolation
+from simulator.eventlog import EventLog
+from simulator.events import InvestorState, Refused, VenueOpened
+from simulator.scenario import Scenario, Venue
+
+MAX = 2**256 - 1
+CLASSES = {"general": 1, "income_qualified": 2, "professional": 3}
+EXCLUSIVITY = "REG-EXCL"  # a regime reason, not a rule of kr-sto-rules.md: the listing waits
+
+
+class World:
+    s: Scenario
+    ledger: Ledger
+    calendar: MarketCalendar
+    engine: Engine
+    log: EventLog
+    public: PublicMarket
+
+    def _init_world(self) -> None:
+        memory = self.s.behaviour.venue_choice.memory_days * DAY
+        self.public = PublicMarket(
+            price_limit_pct=self.s.market.price_limit_pct, flow=FlowStats(memory)
+        )
+        self.payees: dict[str, tuple[str, str]] = {}
+        self.venues: dict[str, Distributor] = {}
+        self.operators = {spec.id: VenueOperator(spec, self.log) for spec in self.s.venues}
+        self.issuers: dict[str, Issuer] = {}
+
+    # ---- deployment and licences ----
+
+    def _deploy(self) -> None:
+        s, ledger = self.s, self.ledger
+        self.market = deploy.deploy_market(ledger, deploy.Regime.from_scenario(s.regime), venues=())
+        roles = self.market.roles
+        self.regulator, self.ksd = roles["regulator (FSC)"], roles["registrar (KSD)"]
+        self.bank, self.verifier = roles["settlement bank"], roles["KYC verifier"]
+        free = iter(self.market.free_accounts)
+        self.firm_address = {f.id: next(free) for f in s.firms}
+        self.payees[self.ksd] = ("KSD", "registrar")
+        self._license_firms()
+        self.registrar = Registrar(self.ksd, ledger, self.engine, self.calendar)
+        for spec in s.venues:
+            if spec.entry is None:
+                self._open_venue(spec)
+        self.investors = self._onboard(free)
+
+    def _license_firms(self) -> None:
+        ledger, registry = self.ledger, self.market.registry
+        for firm in self.s.firms:
+            if firm.role == "venue_operator":
+                continue
+            address = self.firm_address[firm.id]
+            ledger.transact(
+                "MarketRegistry", registry, "registerFirm", address, firm.equity_krw, firm.group,
+                sender=self.regulator,
+            )  # fmt: skip
+            kind = "issuer" if firm.role == "issuer" else "securities_firm"
+            self.payees[address] = (firm.id, kind)
+            licence = None
+            if firm.role == "securities_firm":
+                licence = deploy.Licence.SECURITIES_ACCOUNT_MANAGER
+            elif firm.issuer_account_manager:
+                licence = deploy.Licence.ISSUER_ACCOUNT_MANAGER
+            if licence is not None:
+                self._grant(firm.id, address, licence)
+            if firm.role == "issuer":
+                ledger.transact(
+                    "InvestorRegistry", self.market.investors, "verify", address,
+                    CLASSES["professional"], deploy.FAR_FUTURE, sender=self.verifier,
+                )  # fmt: skip
+
+    def _grant(self, firm_id: str, address: str, licence: deploy.Licence) -> bool:
+        try:
+            self.ledger.transact(
+                "MarketRegistry", self.market.registry, "grantLicence", address, int(licence),
+                sender=self.regulator,
+            )  # fmt: skip
+            return True
+        except RuleViolation as exc:
+            self.log.append(Refused(0, "licence", firm_id, "", "", exc.rule_id, exc.reason, 0))
+            return False
+
+    def _open_venue(self, spec: Venue, expected: int = 0) -> Distributor | None:
+        """License the operator and deploy its venue (KR-LIC-1); None if refused."""
+        t, m = self.engine.now, self.market
+        firm = self.s.firm(spec.operator)
+        operator = self.firm_address[firm.id]
+        fees = deploy.FeeSchedule(**spec.fees.model_dump())
+        venue_spec = deploy.VenueSpec(
+            spec.id, firm.equity_krw, firm.group, spec.professional_only, fees,
+            spec.settlement_days,
+        )  # fmt: skip
+        try:
+            address = deploy.deploy_venue(
+                self.ledger, m.registry, m.investors, m.cash, self.ksd, self.regulator, operator,
+                venue_spec,
+            )  # fmt: skip
+        except RuleViolation as exc:
+            self.log.append(Refused(t, "licence", firm.id, spec.id, "", exc.rule_id, exc.reason, 0))
+            return None
+        self.payees[operator] = (spec.id, "venue")
+        self.public.fees[spec.id] = spec.fees
+        self.public.professional_only[spec.id] = spec.professional_only
+        self.public.attractiveness[spec.id] = spec.attractiveness
+        venue = Distributor(
+            spec, operator, address, self.ledger, self.log, self.public, self.s.regime, {},
+            self.trade_ids, self.payees,
+        )  # fmt: skip
+        venue.on_deferred = self.registrar.expect
+        self.registrar.venues[spec.id] = venue
+        self.venues[spec.id] = venue
+        self.operators[spec.id].venue = venue
+        cost = spec.entry.fixed_cost_krw if spec.entry else 0
+        self.log.append(
+            VenueOpened(t, spec.id, True, spec.fees.maker_bps, spec.fees.taker_bps, expected, cost)
+        )
+        return venue
+
+    # ---- investors and liquidity providers ----
+
+    def _onboard(self, free: Iterator[str]) -> list[Investor]:
+        """KYC, deposits and approvals for every investor, in one batch of transactions."""
+        s, b = self.s, self.s.behaviour
+        people: list[Investor] = []
+        for group in s.investors:
+            names, shares = zip(*sorted(group.strategies.items()), strict=True)
+            for n in range(group.count):
+                rng = self.engine.child_rng()
+                budget = round(
+                    group.budget.median_krw * math.exp(rng.normal(0, group.budget.sigma)), -3
+                )
+                strategy = str(rng.choice(names, p=shares))
+                people.append(Investor(
+                    f"{group.investor_class}-{n + 1}", next(free), group.investor_class,
+                    int(budget), strategy, group.orders_per_day, rng, s.regime, b, group.access,
+                ))  # fmt: skip
+        for n in range(b.market_makers.count):
+            people.append(MarketMaker(
+                f"mm-{n + 1}", next(free), "professional", b.market_makers.budget_krw, "noise", 0,
+                self.engine.child_rng(), s.regime, b, params=b.market_makers,
+            ))  # fmt: skip
+        for n in range(b.arbitrageurs.count):
+            people.append(Arbitrageur(
+                f"arb-{n + 1}", next(free), "professional", b.arbitrageurs.budget_krw, "noise", 0,
+                self.engine.child_rng(), s.regime, b, params=b.arbitrageurs,
+            ))  # fmt: skip
+        m = self.market
+        calls: list[tuple[str, str, str, tuple[Any, ...], str]] = []
+        for inv in people:
+            kyc = (inv.address, CLASSES[inv.investor_class], deploy.FAR_FUTURE)
+            calls.append(("InvestorRegistry", m.investors, "verify", kyc, self.verifier))
+            calls.append(("CashToken", m.cash, "mint", (inv.address, inv.budget), self.bank))
+            calls += self._approvals(inv, self.venues.values())
+            self.payees[inv.address] = (inv.name, inv.party_type)
+            self.log.append(InvestorState(0, inv.name, inv.investor_class, inv.budget, 0))
+        self.ledger.transact_many(calls)  # every receipt checked
+        return people
+
+    def _approvals(
+        self, inv: Investor, venues: Any
+    ) -> list[tuple[str, str, str, tuple[Any, ...], str]]:
+        cash = self.market.cash
+        return [("CashToken", cash, "approve", (v.address, MAX), inv.address) for v in venues]
+
+    # ---- issuance and listing ----
+
+    def _issue_and_list(self) -> None:
+        t = self.engine.now
+        for asset in self.s.assets:
+            offering = self.s.offering_of(asset.id)
+            tier = rules.offering_tier(
+                self.s.regime, offering.quantity * offering.price, offering.disclosure,
+                offering.professional_only,
+            )  # fmt: skip
+            if not tier.allowed:
+                self.log.append(Refused(
+                    t, "subscription", asset.issuer, "", asset.id, tier.rule_id, tier.reason, 0
+                ))  # fmt: skip
+                continue
+            issuer_address = self.firm_address[asset.issuer]
+            parties = {
+                role: self.firm_address[firm]
+                for role in ("underwriter", "arranger", "settlor", "account_manager")
+                if (firm := getattr(asset, role))
+            }
+            spec = deploy.IssueSpec(
+                f"{asset.id} token", asset.id, issuer_address, offering.quantity, offering.price,
+                disclosure=deploy.Disclosure[offering.disclosure.upper()],
+                professional_only=offering.professional_only, **parties,
+            )  # fmt: skip
+            token = deploy.issue_security(self.ledger, self.market, spec)
+            underwriter = asset.underwriter
+            issuer = Issuer(
+                asset.issuer, issuer_address, spec.account_manager or issuer_address, asset,
+                offering, token, self.market.cash, self.ledger, self.log, self.s.regime,
+                self.engine.child_rng(),
+                underwriter=(underwriter, self.firm_address[underwriter]) if underwriter else None,
+            )  # fmt: skip
+            issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
+            self.issuers[asset.id] = issuer
+            self.public.offering_price[asset.id] = issuer.price
+            self.public.fundamental[asset.id] = float(asset.fundamental.initial)
+            self.public.issuer_of[asset.id] = asset.issuer
+            self.public.listings.setdefault(asset.id, [])
+            for venue in self.venues.values():
+                self._request_listing(venue, asset.id)
+
+    def _request_listing(self, venue: Distributor, asset_id: str) -> None:
+        """The issuer asks the venue to list; during an incumbents' exclusivity a non-incumbent
+        venue is turned away (logged) and the issuer asks again when the protection ends."""
+        issuer = self.issuers[asset_id]
+        venue.tokens[asset_id] = issuer.token
+        if venue.spec.fees.listing_fee:  # the issuer pays the venue's listing fee
+            self.ledger.transact(
+                "CashToken", self.market.cash, "approve", venue.address,
+                venue.spec.fees.listing_fee, sender=issuer.address,
+            )  # fmt: skip
+        ends = self.s.regime.incumbent_exclusivity_days * DAY
+        if not self.s.firm(venue.spec.operator).incumbent and self.engine.now < ends:
+            reason = f"incumbent exclusivity until day {ends // DAY}"
+            self.log.append(
+                Refused(
+                    self.engine.now,
+                    "listing",
+                    venue.name,
+                    venue.name,
+                    asset_id,
+                    EXCLUSIVITY,
+                    reason,
+                    0,
+                )
+            )
+            self.engine.at(ends, partial(self._list, venue, asset_id), priority=0)
+        else:
+            self.engine.at(self.engine.now, partial(self._list, venue, asset_id), priority=0)
+
+    def _list(self, venue: Distributor, asset_id: str) -> None:
+        asset = next(a for a in self.s.assets if a.id == asset_id)
+        groups = {f.id: f.group for f in self.s.firms}
+        operator = self.s.firm(venue.spec.operator)
+        parties = {
+            "issuer": asset.issuer, "underwriter": asset.underwriter,
+            "arranger": asset.arranger, "settlor": asset.settlor,
+        }  # fmt: skip
+        decision = rules.separation(self.s.regime, operator.group, operator.id, parties, groups)
+        venue.decide_listing(self.engine.now, asset.id, self.firm_address[asset.issuer], decision)
