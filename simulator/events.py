@@ -113,6 +113,7 @@ class TradeMatched(Event):
     buy_order_id: int
     sell_order_id: int
     mid_before: float  # mid quote just before the match; NaN if the book was one-sided
+    trade_through: bool = False  # another venue showed a better price for the taker then
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +210,8 @@ class QuoteSnapshot(Event):
     best_ask: int  # 0 if none
     bid_depth: int  # quantity at the best bid
     ask_depth: int
-    maker_bps: int  # the venue's fees in force at the time (for cum-fee spreads)
-    taker_bps: int
+    maker_bps: int = 0  # the venue's fees in force at the time (for cum-fee spreads)
+    taker_bps: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,8 +222,15 @@ def settlement_fails(tables: Tables) -> pd.DataFrame:
 
 def market_shares(tables: Tables) -> pd.DataFrame:
     settled = _table(tables, ev.TradeSettled)
-    per_asset = settled.groupby(["asset", "venue"], as_index=False)["value"].sum()
-    overall = settled.groupby("venue", as_index=False)["value"].sum().assign(asset=ALL)
+    opened = _table(tables, ev.VenueOpened)
+    venues = sorted(
+        set(opened.loc[opened["entered"].astype(bool), "venue"]) | set(settled["venue"])
+    )
+    assets = sorted(set(_table(tables, ev.AssetIssued)["asset"]) | set(settled["asset"]))
+    every = pd.MultiIndex.from_product([assets, venues], names=["asset", "venue"])
+    per_asset = settled.groupby(["asset", "venue"])["value"].sum().reindex(every, fill_value=0)
+    per_asset = per_asset.reset_index()  # venues that traded nothing keep a row (share 0)
+    overall = per_asset.groupby("venue", as_index=False)["value"].sum().assign(asset=ALL)
     out = pd.concat([per_asset, overall], ignore_index=True)
     out = out.rename(columns={"value": "traded_value"})
     total = out.groupby("asset")["traded_value"].transform("sum").astype(float)
@@ -272,6 +279,8 @@ def refusals(tables: Tables) -> pd.DataFrame:
 
 
 def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
+    from simulator import competition  # it builds on this module's readers
+
     return {
         "fees": fees(tables),
         "fees_by_party": fees_by_party(tables),
@@ -281,6 +290,7 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
         "market_shares": market_shares(tables),
         "investor_outcomes": investor_outcomes(tables),
         "refusals": refusals(tables),
+        **competition.all_competition(tables),
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator import metrics
+from simulator import competition, metrics
 from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, OrderIntent, year_of
@@ -51,7 +51,9 @@ def run_scenario(
     seed = scenario.seed if seed is None else seed
     backend = ledger or scenario.ledger.backend
     calendar = MarketCalendar(scenario.market)
-    accounts = 4 + len(scenario.firms) + sum(g.count for g in scenario.investors)
+    behaviour = scenario.behaviour
+    providers = behaviour.market_makers.count + behaviour.arbitrageurs.count
+    accounts = 4 + len(scenario.firms) + sum(g.count for g in scenario.investors) + providers
     chain = _ledger_class(backend).start(
         accounts=accounts, genesis_timestamp=calendar.unix(0) - DAY
     )
@@ -59,13 +61,14 @@ def run_scenario(
         log = Simulation(scenario, seed, chain, calendar).run(progress)
     tables = log.tables()
     tables_metrics = metrics.all_metrics(tables)
+    headline = metrics.summary(tables_metrics) | competition.summary(tables, tables_metrics)
     return RunResult(
         scenario,
         seed,
         log,
         tables,
         tables_metrics,
-        metrics.summary(tables_metrics),
+        headline,
         info={"ledger": backend},
     )
 

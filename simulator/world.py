@@ -148,6 +148,7 @@ class World:
         """KYC, deposits and approvals for every investor, in one batch of transactions."""
         s, b = self.s, self.s.behaviour
         people: list[Investor] = []
+        numbered: dict[str, int] = {}  # names stay unique when two groups share a class
         for group in s.investors:
             names, shares = zip(*sorted(group.strategies.items()), strict=True)
             for n in range(group.count):
@@ -156,8 +157,9 @@ class World:
                     group.budget.median_krw * math.exp(rng.normal(0, group.budget.sigma)), -3
                 )
                 strategy = str(rng.choice(names, p=shares))
+                numbered[group.investor_class] = numbered.get(group.investor_class, 0) + 1
                 people.append(Investor(
-                    f"{group.investor_class}-{n + 1}", next(free), group.investor_class,
+                    f"{group.investor_class}-{numbered[group.investor_class]}", next(free), group.investor_class,
                     int(budget), strategy, group.orders_per_day, rng, s.regime, b, group.access,
                 ))  # fmt: skip
         for n in range(b.market_makers.count):

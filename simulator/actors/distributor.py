@@ -236,6 +236,7 @@ class Distributor:
                     t, trade_id, self.name, asset, buyer.name, seller.name, buyer.investor_class,
                     seller.investor_class, fill.quantity, fill.price, fill.aggressor,
                     fill.buy.order_id, fill.sell.order_id, fill.mid_before,
+                    self._traded_through(asset, fill),
                 )
             )  # fmt: skip
             self.market.last_price[asset] = fill.price
@@ -244,6 +245,19 @@ class Distributor:
             traded[self.name] = traded.get(self.name, 0.0) + value
         if fills:
             self.publish(asset)
+
+    def _traded_through(self, asset: str, fill: Fill) -> bool:
+        """Did another venue show a better price for the taker at the moment of the match?"""
+        if fill.aggressor not in ("buy", "sell"):
+            return False
+        for (venue, quoted), q in self.market.quotes.items():
+            if venue == self.name or quoted != asset:
+                continue
+            if fill.aggressor == "buy" and q.best_ask and q.best_ask < fill.price:
+                return True
+            if fill.aggressor == "sell" and q.best_bid and q.best_bid > fill.price:
+                return True
+        return False
 
     def _close(self, t: int, asset: str, order_id: int, status: str) -> None:
         order, owner, cash_left = self.orders.pop(order_id)
