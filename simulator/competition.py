@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import events as ev
-from simulator.metrics import Tables, _num, _table
+from simulator.metrics import COLUMNS, Tables, _num, _table
 
 DAY = 86_400
 TIP_SHARE = 0.8
@@ -46,7 +46,7 @@ def share_paths(tables: Tables) -> pd.DataFrame:
     total = out.groupby("day")["traded_value"].transform("sum")
     out["share"] = out["traded_value"] / total.where(total > 0)
     out["hhi"] = ((out["share"] * 100) ** 2).groupby(out["day"]).transform("sum")
-    return out[["day", "venue", "traded_value", "share", "hhi"]]
+    return out[COLUMNS["share_paths"]]
 
 
 def time_to_tip(paths: pd.DataFrame) -> float:
@@ -74,7 +74,7 @@ def spreads(tables: Tables) -> pd.DataFrame:
     out = frame.groupby(["venue", "asset"]).agg(
         quoted_spread_bps=("quoted", "mean"), cum_fee_spread_bps=("cum_fee", "mean")
     )
-    return out.reset_index()
+    return out.reset_index()[COLUMNS["spreads"]]
 
 
 def consolidated(tables: Tables) -> pd.DataFrame:
@@ -93,7 +93,7 @@ def consolidated(tables: Tables) -> pd.DataFrame:
     out = at.groupby("asset").agg(
         consolidated_spread_bps=("spread", "mean"), mid_dispersion_bps=("dispersion", "mean")
     )
-    return out.reset_index()
+    return out.reset_index()[COLUMNS["consolidated"]]
 
 
 def venue_pnl(tables: Tables) -> pd.DataFrame:
@@ -110,14 +110,14 @@ def venue_pnl(tables: Tables) -> pd.DataFrame:
         out[f"{kind}_cost_krw"] = column.reindex(out.index, fill_value=0)
     out = out.fillna(0).astype("int64")
     out["pnl_krw"] = out["fee_revenue_krw"] - out["operating_cost_krw"] - out["entry_cost_krw"]
-    return out.reset_index()
+    return out.reset_index()[COLUMNS["venue_pnl"]]
 
 
 def liquidity_providers(tables: Tables) -> pd.DataFrame:
     """Per market maker or arbitrageur: wealth at the first and last close, profit and loss,
     mean and largest inventory per asset."""
     snaps = _table(tables, ev.InventorySnapshot)
-    cols = ["agent", "role", "asset", "mean_inventory", "max_inventory", "pnl_krw"]
+    cols = COLUMNS["liquidity_providers"]
     if snaps.empty:
         return pd.DataFrame(columns=cols)
     states = _table(tables, ev.InvestorState)

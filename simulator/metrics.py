@@ -49,6 +49,14 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
         "traded_value", "fees_paid", "refusals",
     ],
     "refusals": ["rule_id", "stage", "count"],
+    # venue competition and liquidity provision (simulator/competition.py)
+    "share_paths": ["day", "venue", "traded_value", "share", "hhi"],
+    "spreads": ["venue", "asset", "quoted_spread_bps", "cum_fee_spread_bps"],
+    "consolidated": ["asset", "consolidated_spread_bps", "mid_dispersion_bps"],
+    "venue_pnl": ["venue", "fee_revenue_krw", "operating_cost_krw", "entry_cost_krw", "pnl_krw"],
+    "liquidity_providers": [
+        "agent", "role", "asset", "mean_inventory", "max_inventory", "pnl_krw",
+    ],
 }
 # fmt: on
 

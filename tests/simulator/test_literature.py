@@ -11,8 +11,6 @@ import pytest
 
 from .literature import Paired, compare, summaries
 
-pytestmark = pytest.mark.slow  # about 2 minutes in all on the embedded ledger
-
 METRICS = {
     "matched value (KRW)": lambda s: s["matched_value_krw"],
     "quoted spread (bps)": lambda s: s["quoted_spread_bps_mean"],
@@ -71,17 +69,14 @@ def test_network_effects_concentrate_trading_and_random_choice_does_not():
     result = compare(random, logit, METRICS)
     print(*result.values(), sep="\n")
     assert above_zero(result["HHI last week"])
-    rise = compare(logit, logit, METRICS)["HHI last week"].b
-    first = result["HHI first week"].b
-    assert sum(rise) > sum(first), "concentration rises over the run under network effects"
+    first, last = (sum(s[f"hhi_{week}_week"] for s in logit) for week in ("first", "last"))
+    assert last > first, "concentration rises over the run under network effects"
 
 
 def test_a_cheaper_entrant_gains_share_and_the_consolidated_spread_narrows(base):
     """Foucault and Menkveld (2008): a third venue with maker 0 / taker 5 bps enters on day 3."""
     entrant = {
-        "firms": [
-            {"id": "venue-c", "role": "venue_operator", "equity_krw": 10**10, "group": 6}
-        ],
+        "firms": [{"id": "venue-c", "role": "venue_operator", "equity_krw": 10**10, "group": 6}],
         "venues": [
             {
                 "id": "C",
@@ -96,3 +91,12 @@ def test_a_cheaper_entrant_gains_share_and_the_consolidated_spread_narrows(base)
     print(*result.values(), sep="\n")
     assert above_zero(result["entrant share"])
     assert below_zero(result["consolidated spread (bps)"])
+
+
+def test_a_venue_loses_share_when_its_fees_rise(base):
+    """Other things equal, venue A at 45 bps a side instead of 15."""
+    dearer = {"venues.0.fees": {"maker_bps": 45, "taker_bps": 45, "venue_share_bps": 10_000}}
+    share = {"share of A": lambda s: s["market_share"]["A"]}
+    result = compare(base, summaries(dearer), share)["share of A"]
+    print(result)
+    assert below_zero(result)
