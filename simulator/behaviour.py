@@ -106,6 +106,13 @@ class FeePolicy(Strict):
     ceiling_bps: Bps = 300
 
 
+class ListingPolicy(Strict):
+    """What a venue agrees to list, beyond the rules: issues below a minimum size are refused
+    (a venue's own commercial choice, logged as VENUE-POLICY)."""
+
+    min_offering_krw: Krw = 0
+
+
 class Entry(Strict):
     """A venue that is not open at the start: on `day` it enters only if its expected fee
     revenue over `horizon_days` covers the fixed cost and operating costs (break-even test)."""

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator import strategies as strategy_registry
-from simulator.behaviour import Behaviour, Entry, FeePolicy
+from simulator.behaviour import Behaviour, Entry, FeePolicy, ListingPolicy
 from simulator.errors import StosimError
 
 SCHEMA_VERSION = 1
@@ -163,6 +163,7 @@ class Venue(Strict):
         description="brand pull on investors beyond cost and liquidity (logit prior weight)",
     )
     fee_policy: FeePolicy = FeePolicy()
+    listing_policy: ListingPolicy = ListingPolicy()
     operating_cost_krw_per_day: Krw = 0
     entry: Entry | None = Field(None, description="a venue that enters later (none: open at day 0)")
 

@@ -6,6 +6,7 @@ every actor's creation, so the runner keeps only the schedule and the routing of
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from functools import partial
@@ -27,11 +28,18 @@ from simulator.engine import Engine
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import InvestorState, Refused, VenueOpened
-from simulator.scenario import Scenario, Venue
+from simulator.scenario import InvestorGroup, Scenario, Venue
 
 MAX = 2**256 - 1
 CLASSES = {"general": 1, "income_qualified": 2, "professional": 3}
 EXCLUSIVITY = "REG-EXCL"  # a regime reason, not a rule of kr-sto-rules.md: the listing waits
+VENUE_POLICY = "VENUE-POLICY"  # the venue's own commercial choice, not a rule
+
+
+def _listing_policy(venue: Distributor, issue_krw: int) -> rules.Decision:
+    if issue_krw < venue.spec.listing_policy.min_offering_krw:
+        return rules.refuse(VENUE_POLICY, "below-minimum-issue-size")
+    return rules.ALLOW
 
 
 class World:
@@ -41,6 +49,7 @@ class World:
     engine: Engine
     log: EventLog
     public: PublicMarket
+    trade_ids: itertools.count[int]
 
     def _init_world(self) -> None:
         memory = self.s.behaviour.venue_choice.memory_days * DAY
@@ -150,18 +159,10 @@ class World:
         people: list[Investor] = []
         numbered: dict[str, int] = {}  # names stay unique when two groups share a class
         for group in s.investors:
-            names, shares = zip(*sorted(group.strategies.items()), strict=True)
-            for n in range(group.count):
-                rng = self.engine.child_rng()
-                budget = round(
-                    group.budget.median_krw * math.exp(rng.normal(0, group.budget.sigma)), -3
-                )
-                strategy = str(rng.choice(names, p=shares))
+            for _ in range(group.count):
                 numbered[group.investor_class] = numbered.get(group.investor_class, 0) + 1
-                people.append(Investor(
-                    f"{group.investor_class}-{numbered[group.investor_class]}", next(free), group.investor_class,
-                    int(budget), strategy, group.orders_per_day, rng, s.regime, b, group.access,
-                ))  # fmt: skip
+                name = f"{group.investor_class}-{numbered[group.investor_class]}"
+                people.append(self._new_investor(name, group, next(free)))
         for n in range(b.market_makers.count):
             people.append(MarketMaker(
                 f"mm-{n + 1}", next(free), "professional", b.market_makers.budget_krw, "noise", 0,
@@ -183,6 +184,16 @@ class World:
             self.log.append(InvestorState(0, inv.name, inv.investor_class, inv.budget, 0))
         self.ledger.transact_many(calls)  # every receipt checked
         return people
+
+    def _new_investor(self, name: str, group: InvestorGroup, address: str) -> Investor:
+        """A budget drawn around the group's median and a strategy drawn from its mix."""
+        rng = self.engine.child_rng()
+        budget = round(group.budget.median_krw * math.exp(rng.normal(0, group.budget.sigma)), -3)
+        names, shares = zip(*sorted(group.strategies.items()), strict=True)
+        return Investor(
+            name, address, group.investor_class, int(budget), str(rng.choice(names, p=shares)),
+            group.orders_per_day, rng, self.s.regime, self.s.behaviour, group.access,
+        )  # fmt: skip
 
     def _approvals(
         self, inv: Investor, venues: Any
@@ -270,5 +281,9 @@ class World:
             "issuer": asset.issuer, "underwriter": asset.underwriter,
             "arranger": asset.arranger, "settlor": asset.settlor,
         }  # fmt: skip
-        decision = rules.separation(self.s.regime, operator.group, operator.id, parties, groups)
+        offering = self.s.offering_of(asset_id)
+        decision = rules.first_refusal(
+            rules.separation(self.s.regime, operator.group, operator.id, parties, groups),
+            _listing_policy(venue, offering.quantity * offering.price),
+        )
         venue.decide_listing(self.engine.now, asset.id, self.firm_address[asset.issuer], decision)

@@ -55,9 +55,9 @@ class MarketMaker(Investor):
                 if self.params.venues and venue not in self.params.venues:
                     continue
                 for intent in self._quotes(market, venue, asset):
-                    order_id = submit(self, intent)
-                    if order_id is not None:
-                        self.quotes.append((venue, asset, order_id))
+                    placed = submit(self, intent)
+                    if placed is not None:
+                        self.quotes.append((venue, asset, placed))
 
     def _quotes(self, market: PublicMarket, venue: str, asset: str) -> list[OrderIntent]:
         p = self.params
