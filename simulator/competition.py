@@ -165,4 +165,8 @@ def summary(tables: Tables, metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "mid_dispersion_bps_mean": _num(metrics["consolidated"]["mid_dispersion_bps"].mean()),
         "trade_through_share": _num(trade_through_share(tables)),
         "venue_pnl_krw": {str(v): int(x) for v, x in pnl.items()},
+        "fees_by_segment_krw": {
+            str(k): int(v)
+            for k, v in metrics["fees_by_segment"].groupby("segment")["krw"].sum().items()
+        },
     }

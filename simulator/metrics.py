@@ -34,6 +34,10 @@ _STATS = ["mean", "p50", "p95", "p99"]
 COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`, in order
     "fees": [*FEE_KEYS, "krw", "bps_of_traded_value", "count"],
     "fees_by_party": ["party_type", "paid_krw", "received_krw", "paid_bps"],
+    "fees_by_segment": [
+        "segment", "fee_kind", "payer_type", "payee_type", "krw", "count", "one_off",
+        "bps_of_payer_traded_value",
+    ],
     "liquidity": [
         *KEYS, "quoted_spread_bps", "effective_spread_bps", "depth_at_best", "two_sided_share",
         "trade_count", "traded_quantity", "traded_value", "turnover", "amihud", "fill_rate",
@@ -100,6 +104,35 @@ def fees_by_party(tables: Tables) -> pd.DataFrame:
     out = out.rename_axis("party_type").sort_index().reset_index()
     out["paid_bps"] = out["paid_krw"] / _settled_value(tables) * 1e4
     return out[COLUMNS["fees_by_party"]]
+
+
+def _settled_value_by_party(tables: Tables) -> pd.Series:
+    """Settled value each investor party type traded, buying and selling (KRW)."""
+    settled = _table(tables, ev.TradeSettled)[["trade_id", "value"]]
+    matched = _table(tables, ev.TradeMatched)[["trade_id", "buyer_class", "seller_class"]]
+    both = settled.merge(matched, on="trade_id")
+    sides = [both.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
+    out = pd.concat(sides).groupby(level=0).sum()
+    return out.rename(index=lambda c: f"investor:{c}").astype(float)
+
+
+def fees_by_segment(tables: Tables) -> pd.DataFrame:
+    """Every fee by segment of the stack (issuance, distribution, settlement, custody, tax),
+    kind, payer and payee type; trading fees in bps of the payer's own settled value."""
+    from simulator.fee_stack import ONE_OFF, SEGMENT
+
+    charged = _table(tables, ev.FeeCharged)
+    out = charged.groupby(["fee_kind", "payer_type", "payee_type"], as_index=False).agg(
+        krw=("amount", "sum"), count=("amount", "size")
+    )
+    out["segment"] = out["fee_kind"].map(SEGMENT).fillna("other")
+    out["one_off"] = out["fee_kind"].isin(ONE_OFF)
+    own = out["payer_type"].map(_settled_value_by_party(tables)).astype(float)
+    out["bps_of_payer_traded_value"] = (out["krw"] / own.where(own > 0) * 1e4).where(
+        ~out["one_off"]
+    )
+    out = out.sort_values(["segment", "fee_kind", "payer_type", "payee_type"], kind="stable")
+    return out[COLUMNS["fees_by_segment"]].reset_index(drop=True)
 
 
 def _quote_stats(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -292,6 +325,7 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
     return {
         "fees": fees(tables),
         "fees_by_party": fees_by_party(tables),
+        "fees_by_segment": fees_by_segment(tables),
         "liquidity": liquidity(tables),
         "settlement": settlement(tables),
         "settlement_fails": settlement_fails(tables),

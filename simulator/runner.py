@@ -53,7 +53,8 @@ def run_scenario(
     calendar = MarketCalendar(scenario.market)
     behaviour = scenario.behaviour
     providers = behaviour.market_makers.count + behaviour.arbitrageurs.count
-    accounts = 4 + len(scenario.firms) + sum(g.count for g in scenario.investors) + providers
+    investors = sum(g.count for g in scenario.investors) + providers
+    accounts = 4 + len(scenario.firms) + 1 + investors  # + the tax authority
     chain = _ledger_class(backend).start(
         accounts=accounts, genesis_timestamp=calendar.unix(0) - DAY
     )
@@ -195,19 +196,26 @@ class Simulation(World):
                 operator.review(t, self.public)
         if day:
             self._step_fundamentals()
+        if day and day % 30 == 0:
+            self.ledger.set_time(self.calendar.unix(t))
+            self._charge_month()
         if t + DAY < self.calendar.end:
             self.engine.at(t + DAY, self._start_of_day, priority=0)
 
     # ---- orders ----
 
     def _investor_acts(self, investor: Investor) -> None:
-        t = self.engine.now
-        self.public.now = t
+        self.act(investor)
+        if self.session is not None:
+            length = self.session.close - self.session.open
+            self._next_arrival(investor, self.engine.now, length)
+
+    def act(self, investor: Investor) -> None:
+        """One decision of an investor: an order, routed, or nothing."""
+        self.public.now = self.engine.now
         intent = investor.decide(self.public)
         if intent is not None:
             self.submit(investor, intent)
-        assert self.session is not None
-        self._next_arrival(investor, t, self.session.close - self.session.open)
 
     def submit(self, investor: Investor, intent: OrderIntent) -> int | None:
         """Route an order: the investor's own rule checks, then the venue; its id if the venue

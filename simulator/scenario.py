@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from simulator import strategies as strategy_registry
 from simulator.behaviour import Behaviour, Entry, FeePolicy, ListingPolicy
 from simulator.errors import StosimError
+from simulator.fee_stack import Commission, FeeStack
 
 SCHEMA_VERSION = 1
 MAX_SCENARIO_BYTES = 1_000_000
@@ -196,6 +197,7 @@ class InvestorGroup(Strict):
     )
     orders_per_day: float = Field(1.0, ge=0, le=1_000)
     access: list[str] = Field([], description="venues this group can reach; empty = every venue")
+    broker: Commission | None = Field(None, description="the group's broker and its commission")
 
     @field_validator("strategies")
     @classmethod
@@ -228,6 +230,7 @@ class Scenario(Strict):
     investors: list[InvestorGroup] = Field(min_length=1)
     ledger: Ledger = Ledger()
     behaviour: Behaviour = Behaviour()
+    fee_stack: FeeStack = FeeStack()
 
     def firm(self, firm_id: str) -> Firm:
         return next(f for f in self.firms if f.id == firm_id)
@@ -272,6 +275,10 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
         elif operator.role != "venue_operator":
             message = f"firm {venue.operator!r} has role {operator.role}, not venue_operator"
             problems.append((f"venues.{i}.operator", message))
+    for i, group in enumerate(scenario.investors):
+        broker = firms.get(group.broker.firm) if group.broker else None
+        if group.broker and (broker is None or broker.role != "securities_firm"):
+            problems.append((f"investors.{i}.broker.firm", "must name a securities_firm"))
     venues = {v.id for v in scenario.venues}
     named = [(f"investors.{i}.access", g.access) for i, g in enumerate(scenario.investors)]
     named.append(("behaviour.market_makers.venues", scenario.behaviour.market_makers.venues))

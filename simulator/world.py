@@ -18,6 +18,7 @@ from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, year_of
 from simulator.actors.issuer import Issuer
 from simulator.actors.market_maker import MarketMaker
+from simulator.actors.post_trade import Charge, PostTrade
 from simulator.actors.registrar import Registrar
 from simulator.actors.venue_operator import VenueOperator
 from simulator.actors.view import FlowStats, PublicMarket
@@ -71,7 +72,17 @@ class World:
         self.bank, self.verifier = roles["settlement bank"], roles["KYC verifier"]
         free = iter(self.market.free_accounts)
         self.firm_address = {f.id: next(free) for f in s.firms}
+        tax_authority = next(free)
         self.payees[self.ksd] = ("KSD", "registrar")
+        self.payees[self.bank] = ("settlement-bank", "bank")
+        self.payees[tax_authority] = ("NTS", "tax")
+        fee_payees = {
+            "ksd_settlement": self.ksd, "bank_settlement": self.bank,
+            "transaction_tax": tax_authority, "registration": self.ksd,
+        }  # fmt: skip
+        self.post_trade = PostTrade(
+            s.fee_stack, ledger, self.market.cash, self.log, self.payees, fee_payees
+        )
         self._license_firms()
         self.registrar = Registrar(self.ksd, ledger, self.engine, self.calendar)
         for spec in s.venues:
@@ -142,6 +153,7 @@ class World:
             self.trade_ids, self.payees,
         )  # fmt: skip
         venue.on_deferred = self.registrar.expect
+        venue.on_settled = self.post_trade.settled
         self.registrar.venues[spec.id] = venue
         self.venues[spec.id] = venue
         self.operators[spec.id].venue = venue
@@ -190,10 +202,14 @@ class World:
         rng = self.engine.child_rng()
         budget = round(group.budget.median_krw * math.exp(rng.normal(0, group.budget.sigma)), -3)
         names, shares = zip(*sorted(group.strategies.items()), strict=True)
-        return Investor(
+        investor = Investor(
             name, address, group.investor_class, int(budget), str(rng.choice(names, p=shares)),
             group.orders_per_day, rng, self.s.regime, self.s.behaviour, group.access,
         )  # fmt: skip
+        investor.fee_stack = self.s.fee_stack
+        if group.broker is not None:
+            investor.broker = (self.firm_address[group.broker.firm], group.broker)
+        return investor
 
     def _approvals(
         self, inv: Investor, venues: Any
@@ -237,12 +253,42 @@ class World:
             )  # fmt: skip
             issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
             self.issuers[asset.id] = issuer
+            self._charge_issuer(
+                issuer, "registration", self.ksd, self.s.fee_stack.registration_fee_krw
+            )
             self.public.offering_price[asset.id] = issuer.price
             self.public.fundamental[asset.id] = float(asset.fundamental.initial)
             self.public.issuer_of[asset.id] = asset.issuer
             self.public.listings.setdefault(asset.id, [])
             for venue in self.venues.values():
                 self._request_listing(venue, asset.id)
+
+    def _charge_issuer(self, issuer: Issuer, kind: str, payee: str, amount: int) -> None:
+        """An issuance-segment fee: the issuer pays KSD or its account manager."""
+        if amount > 0 and payee != issuer.address:
+            payer = (issuer.address, issuer.name)
+            self.post_trade.pay(self.engine.now, [Charge(0, "", payer, payee, amount, kind)])
+
+    def _charge_month(self) -> None:
+        """Every 30 days: custody fees on holdings (holders pay the asset's account manager)
+        and the account manager's fee on the issue (the issuer pays)."""
+        stack, t = self.s.fee_stack, self.engine.now
+        for asset_id, issuer in sorted(self.issuers.items()):
+            price = self.public.reference_price(asset_id)
+            month = stack.account_management_bps_year / 10_000 * 30 / 365
+            size = issuer.offering.quantity * issuer.price
+            self._charge_issuer(
+                issuer, "account_management", issuer.account_manager, int(size * month)
+            )
+            rate = stack.custody_bps_year / 10_000 * 30 / 365
+            charges = []
+            for inv in self.investors:
+                fee = min(int(inv.holdings[asset_id] * price * rate), max(inv.available_cash(), 0))
+                if fee > 0 and issuer.account_manager != inv.address:
+                    inv.cash -= fee
+                    payer = (inv.address, inv.name)
+                    charges.append(Charge(0, "", payer, issuer.account_manager, fee, "custody"))
+            self.post_trade.pay(t, charges)
 
     def _request_listing(self, venue: Distributor, asset_id: str) -> None:
         """The issuer asks the venue to list; during an incumbents' exclusivity a non-incumbent

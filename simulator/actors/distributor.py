@@ -78,6 +78,9 @@ class Distributor:
         self.matched: list[MatchedTrade] = []
         self.pending: dict[int, MatchedTrade] = {}  # accepted for deferred settlement
         self.on_deferred: Callable[[str, int, int], None] | None = None  # (venue, trade id, due t)
+        # (t, venue, [(trade id, buyer, seller, value)]): charges beyond the venue's fees
+        self.on_settled: Callable[[int, str, list[tuple[int, Investor, Investor, int]]], None]
+        self.on_settled = lambda t, venue, trades: None
 
     # ---- listing ----
 
@@ -335,6 +338,7 @@ class Distributor:
     def apply_settlement(self, t: int, tx: TxResult, trades: dict[int, MatchedTrade]) -> None:
         """Record the chain's outcome of settled or failed trades and tell both investors."""
         fees = self._record_fees(t, tx)
+        settled: list[tuple[int, Investor, Investor, int]] = []
         for event in tx.named("TradeSettled"):
             m = trades[int(event.args["tradeId"])]
             value = m.quantity * m.price
@@ -353,6 +357,9 @@ class Distributor:
                 "sell", m.asset, m.quantity, value, fees.get((m.trade_id, m.seller.address), 0), 0
             )
             self.pending.pop(m.trade_id, None)
+            settled.append((m.trade_id, m.buyer, m.seller, value))
+        if settled:
+            self.on_settled(t, self.name, settled)
         for event in tx.named("TradeFailed"):
             m = trades[int(event.args["tradeId"])]
             rule_id, reason = str(event.args["ruleId"]), str(event.args["reason"])

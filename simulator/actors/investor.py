@@ -13,6 +13,7 @@ import numpy as np
 from simulator import rules, strategies, venue_choice
 from simulator.actors.view import PublicMarket, on_tick, worst_fee
 from simulator.behaviour import Behaviour
+from simulator.fee_stack import Commission, FeeStack
 from simulator.scenario import Regime
 from simulator.strategies import Strategy, View
 
@@ -50,6 +51,8 @@ class Investor:
         self.behaviour = behaviour or Behaviour()
         self.access = access or []
         self.last_venue: str | None = None
+        self.fee_stack = FeeStack()  # charges beyond the venue's fees (set by the world)
+        self.broker: tuple[str, Commission] | None = None  # (broker address, its commission)
         self.orders_per_day = orders_per_day
         self.rng = rng
         self.regime = regime
@@ -67,6 +70,13 @@ class Investor:
 
     def available_tokens(self, asset: str) -> int:
         return self.holdings[asset] - self.reserved_tokens[asset]
+
+    def post_trade_cost(self, side: str, value: int) -> int:
+        """Commission, settlement fees and tax it will owe on a trade of this value."""
+        cost = sum(self.fee_stack.post_trade(side, value).values())
+        if self.broker is not None:
+            cost += self.broker[1].fee(side, value)
+        return cost
 
     def limit_check(self, issuer: str, year: int, value: int) -> rules.Decision:
         """KR-INV-2 against what it has invested (and committed) this year."""
@@ -151,6 +161,7 @@ class Investor:
         """The rules an investor checks itself before it sends an order."""
         value = intent.quantity * intent.limit_price
         cost = value + worst_fee(market.fees[intent.venue], value)
+        cost += self.post_trade_cost(intent.side, value) if intent.side == "buy" else 0
         return rules.first_refusal(
             rules.trading_hours(self.regime, market.session_open),
             rules.professional_venue(
@@ -187,6 +198,7 @@ class Investor:
         if intent.side == "buy":
             value = intent.quantity * intent.limit_price
             reserved = value + worst_fee(market.fees[intent.venue], value)
+            reserved += self.post_trade_cost("buy", value)
             self.reserved_cash += reserved
             return reserved
         self.reserved_tokens[intent.asset] += intent.quantity

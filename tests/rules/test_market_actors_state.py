@@ -117,8 +117,8 @@ class MarketActors(RuleBasedStateMachine):
                 )
             )
             return
-        sim.venues[venue].receive(sim.engine.now, order_id, investor, intent)
-        if side == "buy":
+        accepted = sim.venues[venue].receive(sim.engine.now, order_id, investor, intent)
+        if accepted and side == "buy":
             investor.commit_investment(sim.public.issuer_of[asset], 2027, quantity * price)
 
     @rule(rounds=st.integers(1, 3))
@@ -126,7 +126,7 @@ class MarketActors(RuleBasedStateMachine):
         """Every investor decides by its own strategy and budget, as in a run."""
         for _ in range(rounds):
             for investor in self.investors:
-                self.sim._investor_acts(investor)
+                self.sim.act(investor)
 
     @rule(venue=st.sampled_from(["NXT", "KDX"]))
     def settle(self, venue: str) -> None:
