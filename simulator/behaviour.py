@@ -29,10 +29,11 @@ class VenueChoice(Strict):
         0.02, ge=0, le=10, description="logit utility lost per bps of expected all-in cost"
     )
     liquidity_weight: float = Field(
-        1.0,
+        1.2,
         ge=0,
         le=10,
-        description="utility per unit of log recent share of value traded (network effect)",
+        description="utility per unit of log recent share of value traded (network effect); "
+        "above 1 the pull of liquidity outweighs an even split",
     )
     switching_cost_bps: float = Field(
         10, ge=0, le=10_000, description="cost of leaving the venue an investor used last"
@@ -42,6 +43,11 @@ class VenueChoice(Strict):
     )
     wait_cost_bps: float = Field(
         40, ge=0, le=10_000, description="cost of a resting order that may not fill, at urgency 1"
+    )
+    smart_routing: list[Literal["general", "income_qualified", "professional"]] = Field(
+        [],
+        description="investor classes whose brokers route marketable orders to the best "
+        "all-in price, whatever the venue's share",
     )
     memory_days: float = Field(
         3, gt=0, le=365, description="half-life of the recent volume shares and fill rates"
@@ -82,6 +88,12 @@ class MarketMakers(Strict):
         10, gt=0, le=100, description="stop quoting after this loss of the starting wealth"
     )
     fee_aware: bool = Field(True, description="add the maker fee to the half-spread")
+    follow_flow: bool = Field(
+        True, description="size quotes on each venue by its recent share of value traded"
+    )
+    min_presence: float = Field(
+        0.25, ge=0, le=1, description="smallest quote size on a venue, as a share of the full size"
+    )
 
 
 class Arbitrageurs(Strict):

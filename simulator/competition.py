@@ -5,7 +5,8 @@ event tables to DataFrames (as simulator/metrics.py).
   that opened appears, with zero when it traded nothing); time to tip = the first day from which
   the leading venue keeps more than 80% of each later day's value;
 - spreads: quoted, cum-fee (quoted + the taker fee on both sides, in bps of the mid: a round
-  trip's cost to a liquidity taker) and consolidated (best bid and ask across venues);
+  trip's cost to a liquidity taker; fees taken at a 1 m KRW trade, flat fees included) and
+  consolidated (best bid and ask across venues);
 - cross-venue price dispersion and trade-throughs (a trade at a worse price than another venue
   showed at that moment);
 - venue profit and loss (fee revenue - operating and entry costs);
@@ -70,7 +71,7 @@ def spreads(tables: Tables) -> pd.DataFrame:
     bid, ask = q["best_bid"].astype(float), q["best_ask"].astype(float)
     two_sided = (bid > 0) & (ask > 0)
     quoted = ((ask - bid) / ((ask + bid) / 2) * 1e4).where(two_sided)
-    frame = q.assign(quoted=quoted, cum_fee=quoted + 2 * q["taker_bps"].astype(float))
+    frame = q.assign(quoted=quoted, cum_fee=quoted + 2 * q["taker_fee_bps"].astype(float))
     out = frame.groupby(["venue", "asset"]).agg(
         quoted_spread_bps=("quoted", "mean"), cum_fee_spread_bps=("cum_fee", "mean")
     )
@@ -136,6 +137,13 @@ def trade_through_share(tables: Tables) -> float:
     return float(trades["trade_through"].astype(float).mean()) if len(trades) else math.nan
 
 
+def _shares(paths: pd.DataFrame) -> dict[str, float | None]:
+    """Each venue's share of the value matched over the given days."""
+    value = paths.groupby("venue")["traded_value"].sum()
+    total = float(value.sum())
+    return {str(v): _num(x / total) if total > 0 else None for v, x in value.items()}
+
+
 def all_competition(tables: Tables) -> dict[str, pd.DataFrame]:
     return {
         "share_paths": share_paths(tables),
@@ -165,6 +173,7 @@ def summary(tables: Tables, metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "mid_dispersion_bps_mean": _num(metrics["consolidated"]["mid_dispersion_bps"].mean()),
         "trade_through_share": _num(trade_through_share(tables)),
         "venue_pnl_krw": {str(v): int(x) for v, x in pnl.items()},
+        "last_week_share": _shares(week(days[-5:])),
         "fees_by_segment_krw": {
             str(k): int(v)
             for k, v in metrics["fees_by_segment"].groupby("segment")["krw"].sum().items()

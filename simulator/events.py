@@ -210,8 +210,10 @@ class QuoteSnapshot(Event):
     best_ask: int  # 0 if none
     bid_depth: int  # quantity at the best bid
     ask_depth: int
-    maker_bps: int = 0  # the venue's fees in force at the time (for cum-fee spreads)
-    taker_bps: int = 0
+    # the venue's fees in force, in bps of a reference trade of 1 m KRW (flat and minimum fees
+    # included), for cum-fee spreads
+    maker_fee_bps: float = 0.0
+    taker_fee_bps: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

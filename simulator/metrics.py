@@ -75,6 +75,12 @@ def _table(tables: Tables, event_type: type[ev.Event]) -> pd.DataFrame:
     )
 
 
+def _opened(tables: Tables) -> set[str]:
+    """Venues that opened for business: they appear in every per-venue table, even at zero."""
+    opened = _table(tables, ev.VenueOpened)
+    return set(opened.loc[opened["entered"].astype(bool), "venue"])
+
+
 def _settled_value(tables: Tables) -> float:
     """Total settled value of all trades (KRW); NaN when nothing settled."""
     total = float(_table(tables, ev.TradeSettled)["value"].sum())
@@ -188,9 +194,14 @@ def _fill_rates(orders: pd.DataFrame, trades: pd.DataFrame) -> pd.Series:
 
 def liquidity(tables: Tables, day_seconds: int = 86_400) -> pd.DataFrame:
     trades = _traded(tables)
+    listed = _table(tables, ev.ListingDecided)
+    listed = listed[listed["accepted"].astype(bool)]
+    pairs = pd.MultiIndex.from_frame(listed[KEYS].drop_duplicates()) if len(listed) else None
     out = _quote_stats(_table(tables, ev.QuoteSnapshot)).join(
         _trade_stats(trades, day_seconds), how="outer"
     )
+    if pairs is not None:  # every listed book has a row, traded or not
+        out = out.reindex(out.index.union(pairs))
     counts = ["trade_count", "traded_quantity", "traded_value"]
     out[counts] = out[counts].fillna(0).astype("int64")
     out = out.reset_index().sort_values(KEYS, kind="stable").reset_index(drop=True)
@@ -247,7 +258,9 @@ def settlement(tables: Tables) -> pd.DataFrame:
     """Latencies and settlement counts per venue, then over all venues (venue "ALL")."""
     lat = _latencies(tables)
     settled, failed = _table(tables, ev.TradeSettled), _table(tables, ev.TradeFailed)
-    venues = sorted(set(lat["venue"]) | set(settled["venue"]) | set(failed["venue"]))
+    venues = sorted(
+        set(lat["venue"]) | set(settled["venue"]) | set(failed["venue"]) | _opened(tables)
+    )
     rows = [
         _settlement_row(v, _of(lat, v), len(_of(settled, v)), len(_of(failed, v)))
         for v in [*venues, ALL]

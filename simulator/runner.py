@@ -271,15 +271,22 @@ class Simulation(World):
     # ---- entry ----
 
     def _consider_entry(self, spec: Venue) -> None:
-        """Break-even test: expected fee revenue over the horizon against fixed and operating
-        costs, from the market's fee revenue per day so far and the entrant's expected share."""
+        """Break-even test: a year's (the horizon's) expected fees, from the value matched per
+        day so far, the entrant's expected share and its own fees, against fixed and operating
+        costs. Matched value, not fees received: T+n venues are paid only at settlement."""
         assert spec.entry is not None
         t, entry = self.engine.now, spec.entry
         days = max(t / DAY, 1.0)
-        revenue_per_day = sum(v.revenue for v in self.venues.values()) / days
+        value_per_day = sum(self.public.value_traded.values()) / days
         rivals = [v.fees for v in self.venues.values()]
         share = expected_share(spec, rivals, self.s.behaviour.venue_choice)
-        expected = int(revenue_per_day * share * entry.horizon_days)
+        fee_rate = (
+            (spec.fees.maker_bps + spec.fees.taker_bps)
+            / 10_000
+            * spec.fees.venue_share_bps
+            / 10_000
+        )
+        expected = int(value_per_day * share * fee_rate * entry.horizon_days)
         costs = entry.fixed_cost_krw + spec.operating_cost_krw_per_day * entry.horizon_days
         if expected < costs:
             self.log.append(VenueOpened(

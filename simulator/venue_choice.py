@@ -2,13 +2,17 @@
 recent liquidity and habit; and how often it trades at all, by the cheapest all-in cost.
 
 All-in cost, in bps of the order's value:
-- marketable order: half the quoted spread + the taker fee;
+- marketable order: half the quoted spread + the taker fee + the cost of waiting for the part
+  that the depth at the touch cannot fill;
 - resting order: the maker fee - the half-spread it hopes to earn + the cost of waiting, which
   grows with the investor's urgency and with the venue's recent share of orders left unfilled.
 The utility of an option is `-cost_per_bps * cost + liquidity_weight * log(recent share of
 value traded) + log(attractiveness) - cost_per_bps * switching_cost_bps` (the last term only
-when leaving the venue used last). With `liquidity_weight` above 1 the pull of liquidity beats
-the pull of an even split, so identical venues drift apart (Pagano 1989).
+when leaving the venue used last). The liquidity term applies to resting orders only: a
+marketable order sees the quote and the depth it would trade against, while a resting order
+bets on flow arriving, which is where the venue's recent share tells (Pagano 1989: liquidity
+attracts the traders who supply it, and they bring more). Resting liquidity then pulls
+marketable orders through tighter quotes, so identical venues drift apart.
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ def options(
         limit = view.price * (1 + TOLERANCE * view.urgency if buy else 1 - TOLERANCE * view.urgency)
         if opposite and (opposite <= limit if buy else opposite >= limit):
             spread = half if math.isfinite(half) else params.empty_book_spread_bps
-            found.append(Option(venue, True, opposite, spread + taker_bps))
+            depth = (quote.ask_depth if buy else quote.bid_depth) * opposite
+            beyond = max(0.0, 1 - depth / max(value, 1))  # the part the touch cannot fill
+            cost = spread + taker_bps + beyond * params.wait_cost_bps
+            found.append(Option(venue, True, opposite, cost))
         unfilled = 1 - market.flow.fill_rate(venue, asset)
         waiting = params.wait_cost_bps * (0.5 * view.urgency + unfilled)
         earned = half if math.isfinite(half) else 0.0
@@ -97,9 +104,12 @@ def choose(
     asset: str,
     last_venue: str | None,
     rng: np.random.Generator,
+    smart_routing: bool = False,
 ) -> Option:
     """Draw one option with logit probabilities. Under the "random" model the venue is drawn
-    first by its fixed attractiveness alone, then the order type by cost on that venue."""
+    first by its fixed attractiveness alone, then the order type by cost on that venue. With
+    smart routing, a marketable order weighs only its all-in cost (the quote it would hit),
+    not the venue's share or the investor's habit."""
     venues = sorted({o.venue for o in found})
     if params.model == "random":
         weights = np.array([market.attractiveness[v] for v in venues], dtype=float)
@@ -112,9 +122,13 @@ def choose(
         utility = np.array(
             [
                 -params.cost_per_bps * o.cost_bps
-                + params.liquidity_weight * math.log(shares[o.venue])
-                + math.log(market.attractiveness[o.venue])
-                - (switching if last_venue is not None and o.venue != last_venue else 0.0)
+                + (
+                    0.0
+                    if smart_routing and o.marketable
+                    else params.liquidity_weight * math.log(shares[o.venue])
+                    + math.log(market.attractiveness[o.venue])
+                    - (switching if last_venue is not None and o.venue != last_venue else 0.0)
+                )
                 for o in found
             ]
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from simulator import rules
 from simulator.actors.investor import Investor, OrderIntent
-from simulator.actors.view import PublicMarket, Quote, worst_fee
+from simulator.actors.view import PublicMarket, Quote, fee_for, worst_fee
 from simulator.chain import deploy
 from simulator.chain.ledger import Ledger, TxResult
 from simulator.errors import ContractRevert, RuleViolation
@@ -29,6 +29,7 @@ from simulator.events import (
 from simulator.orderbook import Fill, Order, OrderBook
 from simulator.scenario import FeeSchedule, Regime, Venue
 
+REFERENCE_TRADE_KRW = 1_000_000  # fees quoted in bps at this trade size (flat fees included)
 BATCH_LIMIT = 40  # trades per settlement transaction: stays well inside the block gas limit
 BATCH_GAS = 29_000_000  # gas each settlement transaction may use (a block holds 30 M)
 
@@ -292,8 +293,10 @@ class Distributor:
                     ask.price if ask else 0,
                     book.depth("buy"),
                     book.depth("sell"),
-                    self.fees.maker_bps,
-                    self.fees.taker_bps,
+                    fee_for(self.fees, REFERENCE_TRADE_KRW, maker=True) / REFERENCE_TRADE_KRW * 1e4,
+                    fee_for(self.fees, REFERENCE_TRADE_KRW, maker=False)
+                    / REFERENCE_TRADE_KRW
+                    * 1e4,
                 )
             )
 

@@ -138,7 +138,10 @@ class Investor:
         cheapest = min(o.cost_bps for o in found)
         if not venue_choice.trades_now(cheapest, self.behaviour.intensity, self.rng):
             return None
-        option = venue_choice.choose(market, params, found, asset, self.last_venue, self.rng)
+        routed = self.investor_class in params.smart_routing
+        option = venue_choice.choose(
+            market, params, found, asset, self.last_venue, self.rng, smart_routing=routed
+        )
         self.last_venue = option.venue
         price = self._within_limits(market, asset, option.price)
         if view.side == "buy":

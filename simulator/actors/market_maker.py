@@ -4,7 +4,8 @@ sides of every book it serves and refreshes its quotes at a fixed interval.
 Quotes sit around a reservation price shifted against its inventory (Avellaneda and Stoikov
 2008): holding more than its target it lowers both quotes to sell more and buy less. Its
 half-spread covers its costs plus, when fee-aware, its maker fee, so a maker rebate or a lower
-maker fee narrows the quoted spread (Colliard and Foucault 2012). It stops buying at its
+maker fee narrows the quoted spread (Colliard and Foucault 2012). It follows the flow: its
+quotes are larger on venues with a larger recent share of trading. It stops buying at its
 inventory limit, stops selling when it has nothing, and withdraws for good after its loss limit.
 """
 
@@ -59,9 +60,19 @@ class MarketMaker(Investor):
                     if placed is not None:
                         self.quotes.append((venue, asset, placed))
 
+    def _presence(self, market: PublicMarket, venue: str, asset: str) -> float:
+        """Following the flow: quote more where more is traded (an even split gives 1), never
+        less than the minimum presence on any venue it serves."""
+        if not self.params.follow_flow:
+            return 1.0
+        venues = market.listings[asset]
+        share = market.flow.shares(venues, asset, market.now)[venue]
+        return max(self.params.min_presence, min(share * len(venues), 1.5))
+
     def _quotes(self, market: PublicMarket, venue: str, asset: str) -> list[OrderIntent]:
         p = self.params
         reference = market.reference_price(asset)
+        size = p.quote_value_krw * self._presence(market, venue, asset)
         limit_units = p.inventory_limit_krw / reference
         # -1 with nothing, +1 at the limit: how far inventory is from its target (half the limit)
         imbalance = max(-1.0, min(1.0, self.holdings[asset] / (limit_units / 2) - 1))
@@ -74,10 +85,10 @@ class MarketMaker(Investor):
         ask = max(on_tick(reservation * (1 + half / 1e4)), bid + 1)
         intents: list[OrderIntent] = []
         room = int(limit_units) - self.holdings[asset]
-        buy = min(p.quote_value_krw // bid, room)
+        buy = min(int(size) // bid, room)
         if buy > 0 and self.available_cash() > buy * bid * 1.05:
             intents.append(OrderIntent(venue, asset, "buy", int(buy), bid))
-        sell = min(p.quote_value_krw // ask, self.available_tokens(asset))
+        sell = min(int(size) // ask, self.available_tokens(asset))
         if sell > 0:
             intents.append(OrderIntent(venue, asset, "sell", int(sell), ask))
         return intents

@@ -49,6 +49,7 @@ class FlowStats:
     venue is not mistaken for a liquid one (nor for a dead one)."""
 
     PRIOR_VALUE = 1.0
+    SMOOTHING = 0.1
     PRIOR_FILL = (1.0, 2.0)  # (filled, submitted): a fill rate of 0.5 before any order
 
     def __init__(self, half_life_seconds: float) -> None:
@@ -68,9 +69,12 @@ class FlowStats:
         return max(old * self._weight(t, since), self.PRIOR_VALUE)
 
     def shares(self, venues: list[str], asset: str, t: int) -> dict[str, float]:
+        """Recent shares of value traded, smoothed: each venue counts as having traded a tenth
+        of the average besides its own, so a new venue is thin, not invisible."""
         values = {v: self.value(v, asset, t) for v in venues}
-        total = sum(values.values())
-        return {v: x / total for v, x in values.items()}
+        floor = self.SMOOTHING * sum(values.values()) / len(values)
+        total = sum(values.values()) + floor * len(values)
+        return {v: (x + floor) / total for v, x in values.items()}
 
     def ordered(self, venue: str, asset: str, quantity: int, filled: int, t: int) -> None:
         f, n, since = self._fill.get((venue, asset), (*self.PRIOR_FILL, t))
