@@ -179,3 +179,11 @@ def summary(tables: Tables, metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
             for k, v in metrics["fees_by_segment"].groupby("segment")["krw"].sum().items()
         },
     }
+
+
+def fee_elasticity(volume_a: float, volume_b: float, fee_a: float, fee_b: float) -> float:
+    """Arc elasticity of order flow to fees between two runs (or the means of two arms):
+    d ln(volume) / d ln(total fee). NaN when either is not positive or the fees are equal."""
+    if min(volume_a, volume_b, fee_a, fee_b) <= 0 or fee_a == fee_b:
+        return math.nan
+    return math.log(volume_b / volume_a) / math.log(fee_b / fee_a)

@@ -42,11 +42,12 @@ router = APIRouter(prefix="/api", tags=["runs"])
 MAX_INVESTORS = 2_000  # per API run: each investor is a chain account
 MAX_DAYS = 400
 RESULTS = {
-    "fees": ("fees", "fees_by_party"),
+    "fees": ("fees", "fees_by_party", "fees_by_segment"),
     "liquidity": ("liquidity", "market_shares", "quote_series"),
     "settlement": ("settlement", "settlement_fails"),
     "refusals": ("refusals",),
     "outcomes": ("investor_outcomes",),
+    "competition": ("share_paths", "spreads", "consolidated", "venue_pnl", "liquidity_providers"),
 }
 COMPARED = (
     "total_settled_value_krw", "trade_count", "fees_krw", "fees_bps", "hhi",
@@ -148,7 +149,7 @@ def delete_run(run_id: RunId, session: SessionDep) -> Response:
     "/runs/{run_id}/results/{group}", response_model=list[Table], summary="A run's metric tables"
 )
 def read_results(run_id: RunId, group: str, session: SessionDep) -> list[Table]:
-    """group: fees | liquidity | settlement | refusals | outcomes."""
+    """group: fees | liquidity | settlement | refusals | outcomes | competition."""
     if group not in RESULTS:
         raise unprocessable(
             [("group", f"unknown result group {group!r}; allowed: {', '.join(RESULTS)}")], "path"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.competition import fee_elasticity
+
 from .literature import Paired, compare, summaries
 
 METRICS = {
@@ -44,7 +46,11 @@ def test_a_higher_total_fee_lowers_volume_and_widens_the_cum_fee_spread(base):
     """15+15 bps against 60+60 bps a side on both venues."""
     result = compare(base, summaries(fees(60, 60)), METRICS)
     print(*result.values(), sep="\n")
-    assert below_zero(result["matched value (KRW)"])
+    volume = result["matched value (KRW)"]
+    elasticity = fee_elasticity(sum(volume.a), sum(volume.b), 15 + 15, 60 + 60)
+    print(f"fee elasticity of order flow: {elasticity:.2f}")
+    assert below_zero(volume)
+    assert elasticity < 0
     assert above_zero(result["cum-fee spread (bps)"])
 
 
