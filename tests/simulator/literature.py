@@ -13,8 +13,8 @@ import numpy as np
 import yaml
 from scipy import stats
 
-from simulator.runner import run_scenario
-from simulator.scenario import parse_scenario
+from simulator.runner import RunResult, run_scenario
+from simulator.scenario import Scenario, parse_scenario
 
 LAB = Path(__file__).resolve().parents[2] / "scenarios" / "lab-two-venues.yaml"
 SEEDS = range(1, 11)  # ten seeds: enough to separate every effect checked, at ~3 s a run
@@ -48,16 +48,28 @@ class Paired:
         )
 
 
-def summaries(
-    overrides: dict[str, Any], extra: dict[str, list[Any]] | None = None, seeds: range = SEEDS
-) -> list[dict[str, Any]]:
-    """Run the lab scenario with dotted-path overrides and `extra` items appended to its lists
-    (e.g. another firm and venue) over the seeds; their headline summaries."""
+def lab(overrides: dict[str, Any], extra: dict[str, list[Any]] | None = None) -> Scenario:
+    """The lab scenario with dotted-path overrides and `extra` items appended to its lists
+    (e.g. another firm and venue)."""
     data = yaml.safe_load(LAB.read_text())
     for section, items in (extra or {}).items():
         data[section] = [*data[section], *items]
-    scenario = parse_scenario(data, str(LAB), overrides)
+    return parse_scenario(data, str(LAB), overrides)
+
+
+def summaries(
+    overrides: dict[str, Any], extra: dict[str, list[Any]] | None = None, seeds: range = SEEDS
+) -> list[dict[str, Any]]:
+    """The headline summaries of the lab scenario over the seeds."""
+    scenario = lab(overrides, extra)
     return [run_scenario(scenario, seed=seed, ledger="revm").summary for seed in seeds]
+
+
+def summaries_and_tables(
+    overrides: dict[str, Any], extra: dict[str, list[Any]] | None = None, seed: int = 1
+) -> tuple[dict[str, Any], RunResult]:
+    result = run_scenario(lab(overrides, extra), seed=seed, ledger="revm")
+    return result.tables, result
 
 
 def compare(
