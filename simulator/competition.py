@@ -161,8 +161,14 @@ def summary(tables: Tables, metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
     hhi = lambda frame: _num(frame.groupby("day")["hhi"].first().mean()) if len(frame) else None  # noqa: E731
     trades = _table(tables, ev.TradeMatched)
     pnl = metrics["venue_pnl"].set_index("venue")["pnl_krw"]
+    closed = set(_table(tables, ev.TradeSettled)["trade_id"]) | set(
+        _table(tables, ev.TradeFailed)["trade_id"]
+    )
+    pending = trades[~trades["trade_id"].isin(closed)]
     return {
         "matched_value_krw": int((trades["quantity"] * trades["price"]).sum()),
+        "pending_trades": len(pending),
+        "pending_value_krw": int((pending["quantity"] * pending["price"]).sum()),
         "hhi_first_week": hhi(week(days[:5])),
         "hhi_last_week": hhi(week(days[-5:])),
         "time_to_tip_day": _num(time_to_tip(paths)),

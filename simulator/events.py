@@ -30,8 +30,9 @@ class AssetIssued(Event):
     asset: str
     asset_kind: str
     issuer: str
-    total_quantity: int
+    total_quantity: int  # registered
     offering_price: int
+    outstanding: int = 0  # units held after the offering: retained + sold (turnover's base)
 
 
 @dataclass(frozen=True, slots=True)

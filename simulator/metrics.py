@@ -205,7 +205,9 @@ def liquidity(tables: Tables, day_seconds: int = 86_400) -> pd.DataFrame:
     counts = ["trade_count", "traded_quantity", "traded_value"]
     out[counts] = out[counts].fillna(0).astype("int64")
     out = out.reset_index().sort_values(KEYS, kind="stable").reset_index(drop=True)
-    issued = _table(tables, ev.AssetIssued).groupby("asset")["total_quantity"].sum()
+    assets = _table(tables, ev.AssetIssued)
+    base = assets["outstanding"].where(assets["outstanding"] > 0, assets["total_quantity"])
+    issued = base.groupby(assets["asset"]).sum()  # turnover on units outstanding, not registered
     total = out["asset"].map(issued).astype(float)
     out["turnover"] = out["traded_quantity"] / total.where(total > 0)
     rates = _fill_rates(_table(tables, ev.OrderSubmitted), trades)

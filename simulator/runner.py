@@ -119,6 +119,10 @@ class Simulation(World):
         self._schedule_distributions()
         end = self.calendar.end
         self.engine.run(end, None if progress is None else lambda t: progress(min(t / end, 1.0)))
+        last_due = self.registrar.last_due()
+        if self.s.market.settle_pending and last_due is not None:
+            end = max(end, last_due + 1)  # no trading: only KSD's finalizations remain
+            self.engine.run(end)
         self._record_states(end)
         return self.log
 
@@ -230,11 +234,16 @@ class Simulation(World):
                 decision.reason, order_id,
             ))  # fmt: skip
             return None
+        if intent.side == "buy":  # counted before matching, which may close the order at once
+            issuer, value = (
+                self.public.issuer_of[intent.asset],
+                intent.quantity * intent.limit_price,
+            )
+            investor.commit_investment(issuer, year, value, (order_id, intent.limit_price))
         if not self.venues[intent.venue].receive(t, order_id, investor, intent):
+            if intent.side == "buy":
+                investor.on_release("buy", intent.asset, 0, intent.quantity, order_id)
             return None
-        if intent.side == "buy":
-            issuer = self.public.issuer_of[intent.asset]
-            investor.commit_investment(issuer, year, intent.quantity * intent.limit_price)
         return order_id
 
     def cancel(self, venue: str, asset: str, order_id: int) -> None:

@@ -56,6 +56,11 @@ class MarketSpec(Strict):
     holidays: list[dt.date] = []
     price_limit_pct: float = Field(30.0, gt=0, le=100, description="KR-MKT-4 daily limit")
     quote_interval_minutes: int = Field(30, ge=1, le=1_440)
+    settle_pending: bool = Field(
+        True,
+        description="after the last session, KSD finalizes the trades still pending on their "
+        "due dates (no trading); false: they stay pending and are reported as such",
+    )
 
 
 class RegimeParams(Strict):

@@ -265,7 +265,7 @@ class Distributor:
 
     def _close(self, t: int, asset: str, order_id: int, status: str) -> None:
         order, owner, cash_left = self.orders.pop(order_id)
-        owner.on_release(order.side, asset, cash_left, order.remaining)
+        owner.on_release(order.side, asset, cash_left, order.remaining, order.order_id)
         self.market.flow.ordered(self.name, asset, order.quantity, order.filled, t)
         self.log.append(
             OrderClosed(t, order_id, self.name, asset, order.filled, order.remaining, status)

@@ -62,6 +62,7 @@ class Investor:
         self.reserved_tokens: dict[str, int] = defaultdict(int)
         self.invested: dict[tuple[str, int], int] = defaultdict(int)  # (issuer | "*", year)
         self.subscribed_krw: dict[str, int] = defaultdict(int)
+        self._committed: dict[int, tuple[str, int, int]] = {}  # buy order -> (issuer, year, price)
 
     # ---- own books ----
 
@@ -88,9 +89,22 @@ class Investor:
             value,
         )
 
-    def commit_investment(self, issuer: str, year: int, value: int) -> None:
+    def commit_investment(
+        self, issuer: str, year: int, value: int, order: tuple[int, int] | None = None
+    ) -> None:
+        """Count a purchase against KR-INV-2. For a buy order (`order` = (id, limit price)) the
+        count is held until the order closes; what never traded is given back then."""
         self.invested["*", year] += value
         self.invested[issuer, year] += value
+        if order is not None:
+            order_id, price = order
+            self._committed[order_id] = (issuer, year, price)
+
+    def _uncommit(self, order_id: int, quantity: int) -> None:
+        issuer, year, price = self._committed.pop(order_id, ("", 0, 0))
+        if issuer and quantity > 0:
+            self.invested["*", year] -= quantity * price
+            self.invested[issuer, year] -= quantity * price
 
     # ---- primary offering ----
 
@@ -207,10 +221,15 @@ class Investor:
         self.reserved_tokens[intent.asset] += intent.quantity
         return 0
 
-    def on_release(self, side: str, asset: str, cash: int, tokens: int) -> None:
-        """Give back reservations of an order part that will not trade."""
+    def on_release(
+        self, side: str, asset: str, cash: int, tokens: int, order_id: int | None = None
+    ) -> None:
+        """Give back reservations of an order part that will not trade; for a closed buy order,
+        its unfilled quantity (`tokens`) no longer counts against KR-INV-2."""
         if side == "buy":
             self.reserved_cash -= cash
+            if order_id is not None:
+                self._uncommit(order_id, tokens)
         else:
             self.reserved_tokens[asset] -= tokens
 

@@ -82,7 +82,15 @@ class Issuer:
         if self.underwriter is not None:
             self._settle_with_underwriter(t, proceeds)
         self.log.append(
-            AssetIssued(t, self.asset.id, self.asset.kind, self.name, o.quantity, self.price)
+            AssetIssued(
+                t,
+                self.asset.id,
+                self.asset.kind,
+                self.name,
+                o.quantity,
+                self.price,
+                retained + proceeds // self.price,
+            )
         )
 
     def _settle_with_underwriter(self, t: int, proceeds: int) -> None:

@@ -33,6 +33,10 @@ class Registrar:
             self.engine.at(due, lambda: self._finalize(key), priority=10)
         self._due[key].append(trade_id)
 
+    def last_due(self) -> int | None:
+        """The latest due date of the trades still waiting for finalization."""
+        return max((due for due, _ in self._due), default=None)
+
     def force_transfer(
         self, token: str, asset: str, source: Investor, target: Investor, amount: int, reason: str
     ) -> None:
