@@ -133,3 +133,29 @@ def test_a_user_strategy_registered_by_name_runs_in_a_scenario():
     result = run_scenario(scenario, seed=3, ledger="revm")
     assert result.summary["trade_count"] > 0
     assert "contrarian-test" in strategies.names()
+
+
+def test_kr_inv_2_counts_what_was_bought_not_what_expired():
+    investor = maker()  # any investor's books
+    investor.investor_class = "general"
+    investor.commit_investment("issuer", 2027, 1_000 * 100, (7, 1_000))
+    assert investor.invested["issuer", 2027] == 100_000
+    investor.on_release("buy", "X", 0, 60, 7)  # 40 units bought, 60 expired unfilled
+    assert investor.invested["issuer", 2027] == 40_000
+    assert investor.invested["*", 2027] == 40_000
+
+
+def test_a_run_ends_with_nothing_unsettled_or_reports_what_is_pending():
+    from simulator.runner import run_scenario
+    from simulator.scenario import load_scenario
+
+    from .test_run import BASELINE, SMALL
+
+    settled = run_scenario(load_scenario(BASELINE, overrides=SMALL), seed=5, ledger="revm")
+    assert settled.summary["pending_trades"] == 0
+    assert settled.summary["matched_value_krw"] == settled.summary["total_settled_value_krw"]
+    scenario = load_scenario(BASELINE, overrides={**SMALL, "market.settle_pending": False})
+    open_ = run_scenario(scenario, seed=5, ledger="revm").summary
+    assert open_["pending_trades"] > 0
+    gap = open_["matched_value_krw"] - open_["total_settled_value_krw"]
+    assert open_["pending_value_krw"] == gap
