@@ -80,3 +80,19 @@ def compare(
         name: Paired(name, [float(f(s)) for s in a], [float(f(s)) for s in b])
         for name, f in metrics.items()
     }
+
+
+def entrant(fixed_cost_krw: int = 0) -> dict[str, list[Any]]:
+    """A third venue, cheaper (maker 0 / taker 5 bps) and T+0, that may enter on day 3."""
+    return {
+        "firms": [{"id": "venue-c", "role": "venue_operator", "equity_krw": 10**10, "group": 6}],
+        "venues": [
+            {
+                "id": "C",
+                "operator": "venue-c",
+                "fees": {"maker_bps": 0, "taker_bps": 5},
+                "settlement_days": 0,
+                "entry": {"day": 3, "fixed_cost_krw": fixed_cost_krw},
+            }
+        ],
+    }

@@ -11,7 +11,7 @@ import pytest
 
 from simulator.competition import fee_elasticity
 
-from .literature import Paired, compare, summaries
+from .literature import Paired, compare, entrant, summaries
 
 METRICS = {
     "matched value (KRW)": lambda s: s["matched_value_krw"],
@@ -81,19 +81,7 @@ def test_network_effects_concentrate_trading_and_random_choice_does_not():
 
 def test_a_cheaper_entrant_gains_share_and_the_consolidated_spread_narrows(base):
     """Foucault and Menkveld (2008): a third venue with maker 0 / taker 5 bps enters on day 3."""
-    entrant = {
-        "firms": [{"id": "venue-c", "role": "venue_operator", "equity_krw": 10**10, "group": 6}],
-        "venues": [
-            {
-                "id": "C",
-                "operator": "venue-c",
-                "fees": {"maker_bps": 0, "taker_bps": 5},
-                "settlement_days": 0,
-                "entry": {"day": 3},
-            }
-        ],
-    }
-    result = compare(base, summaries({}, entrant), METRICS)
+    result = compare(base, summaries({}, entrant()), METRICS)
     print(*result.values(), sep="\n")
     assert above_zero(result["entrant share"])
     assert below_zero(result["consolidated spread (bps)"])

@@ -3,20 +3,7 @@ break-even test, the incumbents' exclusivity logged, and zero-share venues in ev
 
 from __future__ import annotations
 
-from .literature import summaries_and_tables
-
-ENTRANT = {
-    "firms": [{"id": "venue-c", "role": "venue_operator", "equity_krw": 10**10, "group": 6}],
-    "venues": [
-        {
-            "id": "C",
-            "operator": "venue-c",
-            "fees": {"maker_bps": 0, "taker_bps": 5},
-            "settlement_days": 0,
-            "entry": {"day": 3, "fixed_cost_krw": 10**6},
-        }
-    ],
-}
+from .literature import entrant, summaries_and_tables
 
 
 def test_a_share_seeking_venue_below_its_target_cuts_its_fees_on_chain():
@@ -44,16 +31,12 @@ def test_a_venue_above_its_target_share_raises_its_fees():
 
 
 def test_an_entrant_enters_only_when_it_breaks_even_and_then_appears_in_every_table():
-    tables, result = summaries_and_tables({}, extra=ENTRANT, seed=1)
+    tables, result = summaries_and_tables({}, extra=entrant(10**6), seed=1)
     opened = tables["venue_opened"].set_index("venue")
     assert bool(opened.loc["C", "entered"]) and opened.loc["C", "expected_revenue_krw"] > 10**6
     costs = tables["venue_cost"].query("venue == 'C'")
     assert costs.query("cost_kind == 'entry'")["amount"].sum() == 10**6
-    dear = {
-        **ENTRANT,
-        "venues": [{**ENTRANT["venues"][0], "entry": {"day": 3, "fixed_cost_krw": 10**12}}],
-    }
-    tables, result = summaries_and_tables({}, extra=dear, seed=1)
+    tables, result = summaries_and_tables({}, extra=entrant(10**12), seed=1)
     assert not bool(tables["venue_opened"].set_index("venue").loc["C", "entered"])
     assert "C" not in result.summary["market_share"]  # it never opened
 
