@@ -134,7 +134,23 @@ class Entry(Strict):
     horizon_days: int = Field(365, ge=1, le=3_660)
 
 
+class Valuation(Strict):
+    """What traders know of value. Without an oracle (every_days 0) value traders see the true
+    value; with one, an oracle (a quarterly appraisal, a daily AI model) publishes estimates
+    with an error and a lag, and each value trader combines the latest estimate with a noisy
+    signal of its own."""
+
+    every_days: int = Field(0, ge=0, le=3_660, description="0: no oracle (true value seen)")
+    error_pct: float = Field(3, ge=0, le=100, description="the oracle's estimation error (sd)")
+    lag_days: int = Field(0, ge=0, le=365, description="age of the data an estimate uses")
+    own_signal_noise_pct: float = Field(
+        8, ge=0, le=100, description="sd of each trader's own noisy signal of the true value"
+    )
+    oracle_weight: float = Field(0.7, ge=0, le=1, description="weight of the oracle's estimate")
+
+
 class Behaviour(Strict):
+    valuation: Valuation = Valuation()
     venue_choice: VenueChoice = VenueChoice()
     intensity: Intensity = Intensity()
     market_makers: MarketMakers = MarketMakers()

@@ -154,6 +154,25 @@ class FeeCharged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ValueUpdated(Event):
+    """An asset's true value per unit (present value of its expected cash flows) for the day."""
+
+    kind: ClassVar[str] = "value_updated"
+    asset: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class ValuationPublished(Event):
+    """The valuation oracle's estimate of an asset's value per unit."""
+
+    kind: ClassVar[str] = "valuation_published"
+    asset: str
+    estimate: float
+    data_day: int  # the day whose value the estimate is made from (its lag)
+
+
+@dataclass(frozen=True, slots=True)
 class FeeScheduleChanged(Event):
     """A venue's operator set a new fee schedule (a fee policy's move)."""
 
@@ -252,6 +271,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     QuoteSnapshot,
     DistributionPaid,
     InvestorState,
+    ValueUpdated,
+    ValuationPublished,
     FeeScheduleChanged,
     VenueOpened,
     VenueCost,

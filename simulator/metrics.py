@@ -61,6 +61,10 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
     "liquidity_providers": [
         "agent", "role", "asset", "mean_inventory", "max_inventory", "pnl_krw",
     ],
+    # price efficiency (simulator/efficiency.py)
+    "efficiency": [
+        "asset", "trades", "mean_abs_error_bps", "half_life_days", "variance_ratio_5d",
+    ],
 }
 # fmt: on
 
@@ -335,7 +339,7 @@ def refusals(tables: Tables) -> pd.DataFrame:
 
 
 def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
-    from simulator import competition  # it builds on this module's readers
+    from simulator import competition, efficiency  # they build on this module's readers
 
     return {
         "fees": fees(tables),
@@ -348,6 +352,7 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
         "investor_outcomes": investor_outcomes(tables),
         "refusals": refusals(tables),
         **competition.all_competition(tables),
+        "efficiency": efficiency.efficiency(tables),
     }
 
 

@@ -12,17 +12,27 @@ from typing import Any
 
 import pandas as pd
 
-from simulator import competition, metrics
+from simulator import competition, efficiency, metrics
 from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, OrderIntent, year_of
 from simulator.actors.market_maker import MarketMaker
 from simulator.actors.venue_operator import expected_share
+from simulator.behaviour import Valuation
 from simulator.calendar import DAY, MarketCalendar, Session
+from simulator.cash_flows import BY_KIND, AssetValue
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
 from simulator.eventlog import EventLog
-from simulator.events import InventorySnapshot, InvestorState, Refused, VenueCost, VenueOpened
+from simulator.events import (
+    InventorySnapshot,
+    InvestorState,
+    Refused,
+    ValuationPublished,
+    ValueUpdated,
+    VenueCost,
+    VenueOpened,
+)
 from simulator.scenario import LedgerBackend, Scenario, Venue
 from simulator.world import World
 
@@ -62,7 +72,11 @@ def run_scenario(
         log = Simulation(scenario, seed, chain, calendar).run(progress)
     tables = log.tables()
     tables_metrics = metrics.all_metrics(tables)
-    headline = metrics.summary(tables_metrics) | competition.summary(tables, tables_metrics)
+    headline = (
+        metrics.summary(tables_metrics)
+        | competition.summary(tables, tables_metrics)
+        | efficiency.summary(tables_metrics)
+    )
     return RunResult(
         scenario,
         seed,
@@ -200,6 +214,10 @@ class Simulation(World):
                 operator.review(t, self.public)
         if day:
             self._step_fundamentals()
+        self._value_history.append(dict(self.public.fundamental))
+        oracle = self.s.behaviour.valuation
+        if oracle.every_days and day % oracle.every_days == 0:
+            self._publish_valuations(oracle)
         if day and day % 30 == 0:
             self.ledger.set_time(self.calendar.unix(t))
             self._charge_month()
@@ -321,9 +339,22 @@ class Simulation(World):
 
     def _schedule_distributions(self) -> None:
         self._fundamental_rng = self.engine.child_rng()
+        self._oracle_rng = self.engine.child_rng()
+        self._value_history: list[dict[str, float]] = []  # per day: every asset's value
+        valuation = self.s.behaviour.valuation
+        self.public.oracle_weight = valuation.oracle_weight
+        self.public.signal_noise = valuation.own_signal_noise_pct / 100
+        self.values = {
+            a.id: AssetValue.start(
+                a.cash_flows.model or BY_KIND[a.kind], a.cash_flows, float(a.fundamental.initial),
+                a.fundamental.drift_pct_year, a.fundamental.volatility_pct_year,
+            )
+            for a in self.s.assets
+            if a.cash_flows is not None
+        }  # fmt: skip
         for asset in self.s.assets:
             every = asset.distributions.every_days
-            if asset.distributions.yield_pct_year <= 0:
+            if asset.distributions.yield_pct_year <= 0 and asset.id not in self.values:
                 continue
             for day in range(every, self.s.market.days, every):
                 self.engine.at(
@@ -331,13 +362,38 @@ class Simulation(World):
                 )
 
     def _step_fundamentals(self) -> None:
+        """The day's step of every asset's value: its cash-flow model, or else its fundamental's
+        geometric random walk. Terminal payments (a sale, an auction, maturity or default) are
+        paid to holders the same day."""
         rng = self._fundamental_rng
         for asset in self.s.assets:
-            f = asset.fundamental
             if asset.id not in self.public.fundamental:
                 continue
-            mu, sigma = f.drift_pct_year / 100 / 365, f.volatility_pct_year / 100 / math.sqrt(365)
-            self.public.fundamental[asset.id] *= math.exp(mu - sigma**2 / 2 + sigma * rng.normal())
+            model = self.values.get(asset.id)
+            if model is not None:
+                model.step(rng)
+                self.public.fundamental[asset.id] = model.value()
+                if model.final:
+                    self._distribute(asset.id, 0)
+            else:
+                f = asset.fundamental
+                mu, sigma = (
+                    f.drift_pct_year / 100 / 365,
+                    f.volatility_pct_year / 100 / math.sqrt(365),
+                )
+                shock = math.exp(mu - sigma**2 / 2 + sigma * rng.normal())
+                self.public.fundamental[asset.id] *= shock
+            value = self.public.fundamental[asset.id]
+            self.log.append(ValueUpdated(self.engine.now, asset.id, value))
+
+    def _publish_valuations(self, oracle: Valuation) -> None:
+        """The oracle's estimates, from the values of `lag_days` ago, with its error."""
+        day = len(self._value_history) - 1
+        data_day = max(day - oracle.lag_days, 0)
+        for asset, value in sorted(self._value_history[data_day].items()):
+            estimate = value * (1 + self._oracle_rng.normal(0, oracle.error_pct / 100))
+            self.public.estimate[asset] = estimate
+            self.log.append(ValuationPublished(self.engine.now, asset, estimate, data_day))
 
     def _distribute(self, asset_id: str, days: int) -> None:
         issuer = self.issuers.get(asset_id)
@@ -347,9 +403,12 @@ class Simulation(World):
         holders = [
             (inv, inv.holdings[asset_id]) for inv in self.investors if inv.holdings[asset_id] > 0
         ]
-        issuer.pay_distribution(
-            self.engine.now, self.public.fundamental[asset_id], days, holders, self.bank
-        )
+        model = self.values.get(asset_id)
+        if model is None:
+            value = self.public.fundamental[asset_id]
+            issuer.pay_distribution(self.engine.now, value, days, holders, self.bank)
+        else:
+            issuer.pay_income(self.engine.now, int(model.take_income()), holders, self.bank)
 
     # ---- records ----
 

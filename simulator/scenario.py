@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from simulator import strategies as strategy_registry
 from simulator.behaviour import Behaviour, Entry, FeePolicy, ListingPolicy
+from simulator.cash_flows import CashFlows
 from simulator.errors import StosimError
 from simulator.fee_stack import Commission, FeeStack
 
@@ -129,6 +130,9 @@ class Asset(Strict):
     account_manager: str | None = Field(None, description="securities firm; default: the issuer")
     fundamental: Fundamental
     distributions: Distributions = Distributions()
+    cash_flows: CashFlows | None = Field(
+        None, description="a cash-flow model (rent, royalty, sale, auction, receivable)"
+    )
 
 
 class Offering(Strict):

@@ -72,7 +72,7 @@ class Fundamental:
 
     def view(self, market: PublicMarket, asset: str, rng: np.random.Generator) -> View:
         reference = market.reference_price(asset)
-        value = market.fundamental[asset]
+        value = market.value_view(asset, rng)
         side = "buy" if value > reference else "sell"
         target = (reference + value) / 2 * (1 + rng.normal(0, 0.005))
         gap = abs(value / reference - 1)

@@ -28,7 +28,7 @@ from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
-from simulator.events import InvestorState, Refused, VenueOpened
+from simulator.events import InvestorState, Refused, ValueUpdated, VenueOpened
 from simulator.scenario import InvestorGroup, Scenario, Venue
 
 MAX = 2**256 - 1
@@ -258,6 +258,7 @@ class World:
             )
             self.public.offering_price[asset.id] = issuer.price
             self.public.fundamental[asset.id] = float(asset.fundamental.initial)
+            self.log.append(ValueUpdated(t, asset.id, float(asset.fundamental.initial)))
             self.public.issuer_of[asset.id] = asset.issuer
             self.public.listings.setdefault(asset.id, [])
             for venue in self.venues.values():

@@ -210,8 +210,14 @@ class Issuer:
         holders: list[tuple[Investor, int]],
         bank: str,
     ) -> None:
-        """Pay holders their share of the period's income; the income arrives from the bank."""
+        """Pay holders their share of the period's income at the asset's stated yield."""
         per_unit = int(value_per_unit * self.asset.distributions.yield_pct_year / 100 * days / 365)
+        self.pay_income(t, per_unit, holders, bank)
+
+    def pay_income(
+        self, t: int, per_unit: int, holders: list[tuple[Investor, int]], bank: str
+    ) -> None:
+        """Pay holders `per_unit` KRW per unit held; the income arrives from the bank."""
         payouts = [(inv, units * per_unit) for inv, units in holders if units * per_unit > 0]
         total = sum(amount for _, amount in payouts)
         if total <= 0:

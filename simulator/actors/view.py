@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from simulator.scenario import FeeSchedule
 
 
@@ -106,6 +108,19 @@ class PublicMarket:
     flow: FlowStats = field(default_factory=lambda: FlowStats(3 * 86_400))
     now: int = 0  # virtual time, kept by the simulation
     value_traded: dict[str, float] = field(default_factory=dict)  # per venue, since the start
+    estimate: dict[str, float] = field(default_factory=dict)  # the valuation oracle's latest
+    oracle_weight: float = 0.7
+    signal_noise: float = 0.0  # sd of a value trader's own signal, as a share of value
+
+    def value_view(self, asset: str, rng: np.random.Generator) -> float:
+        """A value trader's estimate: the true value when there is no oracle; otherwise the
+        oracle's latest estimate blended with its own noisy signal."""
+        value = self.fundamental[asset]
+        published = self.estimate.get(asset)
+        if published is None:
+            return value
+        own = value * (1 + rng.normal(0, self.signal_noise))
+        return self.oracle_weight * published + (1 - self.oracle_weight) * own
 
     def reference_price(self, asset: str) -> int:
         return self.last_price.get(asset) or self.offering_price[asset]

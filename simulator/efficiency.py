@@ -1,0 +1,72 @@
+"""Price efficiency: how far trade prices stray from assets' true values (simulator/cash_flows.py)
+and how fast the gap closes. Pure functions from the event tables, as simulator/metrics.py.
+
+- mean |price - value| in bps of value, over trades (value of the day of the trade);
+- half-life of pricing errors: from an AR(1) of the daily log(close / value);
+- variance ratio of 5-day to 1-day returns of daily closes (1 for a random walk; below 1 when
+  prices overshoot and come back, above 1 when they trend).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator import events as ev
+from simulator.metrics import COLUMNS, Tables, _num, _table
+
+DAY = 86_400
+
+
+def _with_values(tables: Tables) -> pd.DataFrame:
+    """Matched trades with the asset's value at the time (the latest value logged before)."""
+    trades = _table(tables, ev.TradeMatched).sort_values("t", kind="stable")
+    values = _table(tables, ev.ValueUpdated).sort_values("t", kind="stable")
+    if trades.empty or values.empty:
+        return trades.assign(value=pd.Series(dtype="float64"))
+    both = pd.merge_asof(
+        trades, values[["t", "asset", "value"]], on="t", by="asset", direction="backward"
+    )
+    return both[both["value"] > 0]
+
+
+def _half_life(errors: pd.Series) -> float:
+    e = errors.to_numpy(dtype=float)
+    if len(e) < 5:
+        return math.nan
+    x, y = e[:-1], e[1:]
+    phi = float(np.dot(x - x.mean(), y - y.mean()) / max(np.dot(x - x.mean(), x - x.mean()), 1e-18))
+    return math.log(0.5) / math.log(phi) if 0 < phi < 1 else math.nan
+
+
+def _variance_ratio(closes: pd.Series, k: int = 5) -> float:
+    r = np.diff(np.log(closes.to_numpy(dtype=float)))
+    if len(r) < 2 * k or r.var(ddof=1) == 0:
+        return math.nan
+    long = np.convolve(r, np.ones(k), mode="valid")
+    return float(long.var(ddof=1) / (k * r.var(ddof=1)))
+
+
+def efficiency(tables: Tables) -> pd.DataFrame:
+    trades = _with_values(tables)
+    rows = []
+    for asset, group in trades.groupby("asset"):
+        error = (group["price"] / group["value"] - 1).abs() * 1e4
+        daily = group.assign(day=group["t"] // DAY).groupby("day").last()
+        log_gap = np.log(daily["price"].astype(float) / daily["value"].astype(float))
+        rows.append({
+            "asset": asset, "trades": len(group), "mean_abs_error_bps": float(error.mean()),
+            "half_life_days": _half_life(log_gap),
+            "variance_ratio_5d": _variance_ratio(daily["price"]),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS["efficiency"])
+
+
+def summary(metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    frame = metrics["efficiency"]
+    weights = frame["trades"].astype(float)
+    mean = (frame["mean_abs_error_bps"] * weights).sum() / weights.sum() if weights.sum() else None
+    return {"pricing_error_bps_mean": _num(mean)}
