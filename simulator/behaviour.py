@@ -149,8 +149,28 @@ class Valuation(Strict):
     oracle_weight: float = Field(0.7, ge=0, le=1, description="weight of the oracle's estimate")
 
 
+class Conflicts(Strict):
+    """What a venue affiliated with an issuer (same related-party group) does with its position
+    when separation (KR-SEP-1) is off; with it on, the venue cannot list its group's tokens and
+    none of this has anywhere to act. Each behaviour has a strength; 0 turns it off."""
+
+    offering_premium_pct: float = Field(
+        10, ge=0, le=100, description="its group's offerings priced this far above value"
+    )
+    support_budget_krw: Krw = Field(
+        300_000_000, description="cash the group puts behind support bids in its tokens"
+    )
+    support_premium_pct: float = Field(
+        3, ge=0, le=100, description="support bids stand this far above the true value"
+    )
+    rival_listing_delay_days: int = Field(
+        5, ge=0, le=3_660, description="rival issuers' tokens listed only after this delay"
+    )
+
+
 class Behaviour(Strict):
     valuation: Valuation = Valuation()
+    conflicts: Conflicts = Conflicts()
     venue_choice: VenueChoice = VenueChoice()
     intensity: Intensity = Intensity()
     market_makers: MarketMakers = MarketMakers()

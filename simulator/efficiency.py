@@ -51,22 +51,63 @@ def _variance_ratio(closes: pd.Series, k: int = 5) -> float:
 
 
 def efficiency(tables: Tables) -> pd.DataFrame:
+    """Per asset (flagged when its issuer's group runs a venue that lists it): the mean premium
+    of trade prices over value and the mean absolute error (bps), the half-life of pricing
+    errors (days) and the 5-day variance ratio."""
     trades = _with_values(tables)
+    affiliated = set(_table(tables, ev.Affiliated)["asset"])
     rows = []
     for asset, group in trades.groupby("asset"):
-        error = (group["price"] / group["value"] - 1).abs() * 1e4
+        gap = (group["price"] / group["value"] - 1) * 1e4
+        error = gap.abs()
         daily = group.assign(day=group["t"] // DAY).groupby("day").last()
         log_gap = np.log(daily["price"].astype(float) / daily["value"].astype(float))
         rows.append({
-            "asset": asset, "trades": len(group), "mean_abs_error_bps": float(error.mean()),
+            "asset": asset, "affiliated": asset in affiliated, "trades": len(group),
+            "mean_premium_bps": float(gap.mean()), "mean_abs_error_bps": float(error.mean()),
             "half_life_days": _half_life(log_gap),
             "variance_ratio_5d": _variance_ratio(daily["price"]),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS["efficiency"])
 
 
+def value_outcomes(tables: Tables) -> pd.DataFrame:
+    """Per investor class: profit and loss with holdings marked at true value at the end (KRW):
+    what investors gained or lost against what their tokens are worth, not what they last
+    traded at."""
+    states = _table(tables, ev.InvestorState).sort_values("t", kind="stable")
+    per = states.groupby("investor").agg(
+        investor_class=("investor_class", "last"), start=("cash", "first"), cash=("cash", "last")
+    )
+    holdings = _table(tables, ev.HoldingAtEnd)
+    values = _table(tables, ev.ValueUpdated).sort_values("t", kind="stable")
+    final = values.groupby("asset")["value"].last()
+    marked = holdings["quantity"] * holdings["asset"].map(final).fillna(0.0)
+    per["held_at_value"] = marked.groupby(holdings["investor"]).sum().reindex(per.index).fillna(0)
+    per["pnl_at_value"] = per["cash"] + per["held_at_value"] - per["start"]
+    out = per.groupby("investor_class").agg(
+        investors=("start", "size"), pnl_at_value_krw=("pnl_at_value", "sum")
+    )
+    out["pnl_at_value_pct"] = (
+        out["pnl_at_value_krw"] / per.groupby("investor_class")["start"].sum() * 100
+    )
+    return out.reset_index()[COLUMNS["value_outcomes"]]
+
+
 def summary(metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
     frame = metrics["efficiency"]
     weights = frame["trades"].astype(float)
     mean = (frame["mean_abs_error_bps"] * weights).sum() / weights.sum() if weights.sum() else None
-    return {"pricing_error_bps_mean": _num(mean)}
+    premium = {
+        name: _num(part["mean_premium_bps"].mean()) if len(part) else None
+        for name, part in (
+            ("affiliated_premium_bps", frame[frame["affiliated"].astype(bool)]),
+            ("independent_premium_bps", frame[~frame["affiliated"].astype(bool)]),
+        )
+    }
+    outcomes = metrics["value_outcomes"].set_index("investor_class")["pnl_at_value_krw"]
+    return {
+        "pricing_error_bps_mean": _num(mean),
+        **premium,
+        "investor_pnl_at_value_krw": {str(c): _num(v) for c, v in outcomes.items()},
+    }

@@ -173,6 +173,26 @@ class ValuationPublished(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class Affiliated(Event):
+    """An asset whose issuer's group operates a venue that may list it (separation off)."""
+
+    kind: ClassVar[str] = "affiliated"
+    asset: str
+    venue: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingAtEnd(Event):
+    """An investor's units of one asset at the end of the run (for outcomes at true value)."""
+
+    kind: ClassVar[str] = "holding_at_end"
+    investor: str
+    investor_class: str
+    asset: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class FeeScheduleChanged(Event):
     """A venue's operator set a new fee schedule (a fee policy's move)."""
 
@@ -273,6 +293,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     InvestorState,
     ValueUpdated,
     ValuationPublished,
+    Affiliated,
+    HoldingAtEnd,
     FeeScheduleChanged,
     VenueOpened,
     VenueCost,

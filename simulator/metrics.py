@@ -63,8 +63,10 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
     ],
     # price efficiency (simulator/efficiency.py)
     "efficiency": [
-        "asset", "trades", "mean_abs_error_bps", "half_life_days", "variance_ratio_5d",
+        "asset", "affiliated", "trades", "mean_premium_bps", "mean_abs_error_bps",
+        "half_life_days", "variance_ratio_5d",
     ],
+    "value_outcomes": ["investor_class", "investors", "pnl_at_value_krw", "pnl_at_value_pct"],
 }
 # fmt: on
 
@@ -353,6 +355,7 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
         "refusals": refusals(tables),
         **competition.all_competition(tables),
         "efficiency": efficiency.efficiency(tables),
+        "value_outcomes": efficiency.value_outcomes(tables),
     }
 
 

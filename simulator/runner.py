@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from simulator import competition, efficiency, metrics
+from simulator.actors.affiliate import SupportDesk
 from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, OrderIntent, year_of
@@ -25,6 +26,7 @@ from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
 from simulator.eventlog import EventLog
 from simulator.events import (
+    HoldingAtEnd,
     InventorySnapshot,
     InvestorState,
     Refused,
@@ -64,7 +66,8 @@ def run_scenario(
     behaviour = scenario.behaviour
     providers = behaviour.market_makers.count + behaviour.arbitrageurs.count
     investors = sum(g.count for g in scenario.investors) + providers
-    accounts = 4 + len(scenario.firms) + 1 + investors  # + the tax authority
+    # firms, the tax authority, investors, and at most one support desk per firm
+    accounts = 4 + 2 * len(scenario.firms) + 1 + investors
     chain = _ledger_class(backend).start(
         accounts=accounts, genesis_timestamp=calendar.unix(0) - DAY
     )
@@ -158,6 +161,8 @@ class Simulation(World):
                 self._next_arrival(investor, t, length)
             elif isinstance(investor, MarketMaker):
                 e.at(t, partial(self._requote, investor), priority=40)
+            elif isinstance(investor, SupportDesk):
+                e.at(t, partial(self._support, investor), priority=40)
             elif isinstance(investor, Arbitrageur):
                 e.at(
                     t + investor.params.check_minutes * 60,
@@ -273,6 +278,12 @@ class Simulation(World):
         at = self.engine.now + maker.params.quote_minutes * 60
         if self.session is not None and at < self.session.close:
             self.engine.at(at, partial(self._requote, maker), priority=40)
+
+    def _support(self, desk: SupportDesk) -> None:
+        desk.support(self.public, self.submit, self.cancel)
+        at = self.engine.now + self.s.market.quote_interval_minutes * 60
+        if self.session is not None and at < self.session.close:
+            self.engine.at(at, partial(self._support, desk), priority=40)
 
     def _scan(self, arbitrageur: Arbitrageur) -> None:
         arbitrageur.scan(self.public, self.submit, self.cancel)
@@ -423,6 +434,9 @@ class Simulation(World):
 
     def _record_states(self, t: int) -> None:
         for inv in self.investors:
+            for asset, quantity in sorted(inv.holdings.items()):
+                if quantity:
+                    self.log.append(HoldingAtEnd(t, inv.name, inv.investor_class, asset, quantity))
             value = sum(
                 q * self.public.reference_price(a) for a, q in sorted(inv.holdings.items()) if q
             )

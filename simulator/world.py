@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from simulator import rules
+from simulator.actors.affiliate import DELAY, SupportDesk, affiliated_venues, is_rival
 from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, year_of
@@ -28,7 +29,7 @@ from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
-from simulator.events import InvestorState, Refused, ValueUpdated, VenueOpened
+from simulator.events import Affiliated, InvestorState, Refused, ValueUpdated, VenueOpened
 from simulator.scenario import InvestorGroup, Scenario, Venue
 
 MAX = 2**256 - 1
@@ -180,6 +181,7 @@ class World:
                 f"mm-{n + 1}", next(free), "professional", b.market_makers.budget_krw, "noise", 0,
                 self.engine.child_rng(), s.regime, b, params=b.market_makers,
             ))  # fmt: skip
+        people += self._support_desks(free)
         for n in range(b.arbitrageurs.count):
             people.append(Arbitrageur(
                 f"arb-{n + 1}", next(free), "professional", b.arbitrageurs.budget_krw, "noise", 0,
@@ -196,6 +198,24 @@ class World:
             self.log.append(InvestorState(0, inv.name, inv.investor_class, inv.budget, 0))
         self.ledger.transact_many(calls)  # every receipt checked
         return people
+
+    def _support_desks(self, free: Iterator[str]) -> list[Investor]:
+        """One support desk per issuer group that runs a venue able to list its tokens."""
+        params = self.s.behaviour.conflicts
+        if not params.support_budget_krw:
+            return []
+        supported: dict[str, dict[str, str]] = {}
+        for asset in self.s.assets:
+            for venue in affiliated_venues(self.s, asset)[:1]:
+                supported.setdefault(asset.issuer, {})[asset.id] = venue.id
+        return [
+            SupportDesk(
+                f"support-{issuer}", next(free), "professional", params.support_budget_krw,
+                "noise", 0, self.engine.child_rng(), self.s.regime, self.s.behaviour,
+                params=params, tokens=tokens,
+            )
+            for issuer, tokens in sorted(supported.items())
+        ]  # fmt: skip
 
     def _new_investor(self, name: str, group: InvestorGroup, address: str) -> Investor:
         """A budget drawn around the group's median and a strategy drawn from its mix."""
@@ -251,6 +271,10 @@ class World:
                 self.engine.child_rng(),
                 underwriter=(underwriter, self.firm_address[underwriter]) if underwriter else None,
             )  # fmt: skip
+            for venue_spec in affiliated_venues(self.s, asset):
+                self.log.append(Affiliated(t, asset.id, venue_spec.id))
+                premium = self.s.behaviour.conflicts.offering_premium_pct
+                issuer.price = round(offering.price * (1 + premium / 100))  # above value
             issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
             self.issuers[asset.id] = issuer
             self._charge_issuer(
@@ -302,7 +326,19 @@ class World:
                 venue.spec.fees.listing_fee, sender=issuer.address,
             )  # fmt: skip
         ends = self.s.regime.incumbent_exclusivity_days * DAY
-        if not self.s.firm(venue.spec.operator).incumbent and self.engine.now < ends:
+        delay = self.s.behaviour.conflicts.rival_listing_delay_days
+        asset = next(a for a in self.s.assets if a.id == asset_id)
+        if delay and is_rival(self.s, venue.spec, asset):
+            reason = f"a rival issuer's token, listed after {delay} days"
+            self.log.append(
+                Refused(
+                    self.engine.now, "listing", venue.name, venue.name, asset_id, DELAY, reason, 0
+                )
+            )
+            self.engine.at(
+                self.engine.now + delay * DAY, partial(self._list, venue, asset_id), priority=0
+            )
+        elif not self.s.firm(venue.spec.operator).incumbent and self.engine.now < ends:
             reason = f"incumbent exclusivity until day {ends // DAY}"
             self.log.append(
                 Refused(
