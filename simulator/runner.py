@@ -20,7 +20,7 @@ from simulator.actors.issuer import Issuer
 from simulator.actors.registrar import Registrar
 from simulator.actors.view import PublicMarket
 from simulator.calendar import DAY, MarketCalendar, Session
-from simulator.chain import deploy
+from simulator.chain import deploy, orders
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
 from simulator.errors import RuleViolation
@@ -117,7 +117,12 @@ class Simulation:
     def _deploy(self) -> None:
         s, ledger = self.s, self.ledger
         regime = s.regime
-        self.market = deploy.deploy_market(ledger, deploy.Regime.from_scenario(regime), venues=())
+        self.market = deploy.deploy_market(
+            ledger,
+            deploy.Regime.from_scenario(regime),
+            venues=(),
+            calendar=deploy.SettlementCalendarSpec.from_market(s.market),
+        )
         roles = self.market.roles
         self.regulator, self.ksd = roles["regulator (FSC)"], roles["registrar (KSD)"]
         self.bank, self.verifier = roles["settlement bank"], roles["KYC verifier"]
@@ -229,6 +234,7 @@ class Simulation:
                 self.payees,
             )
             venue.on_deferred = self.registrar.expect
+            venue.order_expiry = lambda t: self.calendar.unix(t // DAY * DAY + DAY)  # day orders
             self.registrar.venues[spec.id] = venue
             venues[spec.id] = venue
         return venues
@@ -264,6 +270,7 @@ class Simulation:
                 kyc = (inv.address, CLASSES[group.investor_class], deploy.FAR_FUTURE)
                 calls.append(("InvestorRegistry", m.investors, "verify", kyc, self.verifier))
                 calls.append(("CashToken", m.cash, "mint", (inv.address, budget), self.bank))
+                calls.append(orders.register_key_call(m.investors, inv.address))  # signs orders
                 for venue in self.venues.values():
                     calls.append(
                         ("CashToken", m.cash, "approve", (venue.address, MAX), inv.address)
