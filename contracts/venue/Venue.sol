@@ -191,6 +191,8 @@ contract Venue is VenueFees, SignedOrders {
     /// @dev External so that a failing delivery reverts alone; callable only by this venue.
     function deliverPending(uint256 tradeId) external {
         if (msg.sender != address(this)) revert OnlySelf();
+        // settlement finality: a suspended venue's accepted trades settle, a deregistered one's fail
+        if (!market.isVenue(address(this))) revert RuleViolation(RuleIds.LIC_1, "venue-deregistered");
         Leg memory leg = _pending[tradeId].trade;
         _checkTrade(leg);
         tradeStatus[tradeId] = TradeStatus.Settled;
