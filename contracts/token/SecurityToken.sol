@@ -126,9 +126,8 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
             frozenAmount[from] -= fromFrozen;
             if (from == issuer()) retainedLocked -= fromLocked - fromFrozen;
         }
-        _forcing = true;
+        _forcing = true; // read and cleared by _update before any external call
         _transfer(from, to, amount);
-        _forcing = false;
         emit ForcedTransfer(from, to, amount, reason, msg.sender);
     }
 
@@ -180,6 +179,7 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
         uint256 value = _valueKnown ? _pendingValue : amount * referencePrice;
         _valueKnown = false;
         bool forcing = _forcing;
+        _forcing = false;
         if (to != address(0) && market.isEnabled(RuleIds.INV_1)) {
             Decision memory d = investors.eligibility(to);
             if (!d.allowed) revert RuleViolation(d.ruleId, d.reason);

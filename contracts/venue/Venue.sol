@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {RuleViolation} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {MarketRegistry} from "../market/MarketRegistry.sol";
@@ -21,7 +22,7 @@ import {VenueListings} from "./VenueListings.sol";
 /// Licences (KR-LIC-1): a venue that is suspended, deregistered or whose operator lost its
 /// licence accepts nothing new. Trades it accepted before still settle when KSD finalizes them
 /// (settlement finality), unless the regulator deregistered the venue.
-contract Venue is VenueFees, SignedOrders {
+contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
     bytes32 private constant KSD_ROLE = keccak256("KSD_ROLE");
     uint256 public constant MAX_SETTLEMENT_DAYS = 30;
 
@@ -114,7 +115,7 @@ contract Venue is VenueFees, SignedOrders {
     /// @notice Settle a batch of matched trades; each settles (or is accepted for deferred
     /// settlement) or fails on its own, with the rule that refused it. An id already used is
     /// reported (TradeIdReused) and moves nothing.
-    function settleBatch(Trade[] calldata trades) external onlyRole(OPERATOR_ROLE) {
+    function settleBatch(Trade[] calldata trades) external onlyRole(OPERATOR_ROLE) nonReentrant {
         uint64 due = settlementDays == 0 ? 0 : _dueDate();
         for (uint256 i = 0; i < trades.length; i++) {
             uint256 id = trades[i].tradeId;
@@ -122,9 +123,10 @@ contract Venue is VenueFees, SignedOrders {
                 emit TradeIdReused(id, tradeStatus[id]);
                 continue;
             }
+            // Failed unless executeTrade, which reverts alone, records Settled or Pending
+            tradeStatus[id] = TradeStatus.Failed;
             try this.executeTrade(trades[i], due) {}
             catch (bytes memory err) {
-                tradeStatus[id] = TradeStatus.Failed;
                 _fail(id, err);
             }
         }
@@ -166,7 +168,7 @@ contract Venue is VenueFees, SignedOrders {
 
     /// @notice KSD finalizes deferred trades on their due date (KR-SET-1); each settles or fails
     /// on its own, once. A trade not pending or not yet due refuses the whole call.
-    function finalize(uint256[] calldata tradeIds) external {
+    function finalize(uint256[] calldata tradeIds) external nonReentrant {
         if (!market.hasRole(KSD_ROLE, msg.sender)) revert RuleViolation(RuleIds.SET_1, "not-registrar");
         for (uint256 i = 0; i < tradeIds.length; i++) {
             PendingTrade storage p = _pending[tradeIds[i]];
@@ -180,9 +182,9 @@ contract Venue is VenueFees, SignedOrders {
                 continue;
             }
             _pending[id].open = false;
+            tradeStatus[id] = TradeStatus.Failed; // unless deliverPending records Settled
             try this.deliverPending(id) {}
             catch (bytes memory err) {
-                tradeStatus[id] = TradeStatus.Failed;
                 _fail(id, err);
             }
         }

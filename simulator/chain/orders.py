@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from coincurve import PrivateKey
 from eth_utils import keccak, to_checksum_address
 
+from simulator.rules import ALLOW, Decision, refuse
+
 DOMAIN_NAME, DOMAIN_VERSION = "stosim Venue", "1"  # as SignedOrders' EIP712 constructor
 DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 ORDER_TYPE = (
@@ -136,6 +138,29 @@ class OrderKey:
 def _key_of(account: str) -> OrderKey:
     seed = keccak(KEY_LABEL + bytes.fromhex(account[2:]))
     return OrderKey((int.from_bytes(seed, "big") % (_SECP256K1_N - 1) + 1).to_bytes(32, "big"))
+
+
+def consent(
+    order: Order, buy: bool, venue: str, quantity: int, price: int, fee: int, filled: int, now: int
+) -> Decision:
+    """KR-LED-2, the rule spec of SignedOrders._consume for a validly signed order: may a fill of
+    `quantity` at `price` with `fee` draw on it, `filled` already filled (-1: cancelled)?"""
+    cap = max(quantity * price * order.fee_bps // 10_000 + order.flat_fee, order.min_fee)
+    if order.buy != buy:
+        return refuse("KR-LED-2", "order-side-mismatch")
+    if order.venue.lower() != venue.lower():
+        return refuse("KR-LED-2", "order-for-another-venue")
+    if now > order.expiry:
+        return refuse("KR-LED-2", "order-expired")
+    if price > order.limit_price if buy else price < order.limit_price:
+        return refuse("KR-LED-2", "limit-price-crossed")
+    if fee > cap:
+        return refuse("KR-LED-2", "fee-above-signed-schedule")
+    if filled < 0:
+        return refuse("KR-LED-2", "order-cancelled")
+    if filled + quantity > order.quantity:
+        return refuse("KR-LED-2", "order-overfilled")
+    return ALLOW
 
 
 def fee_terms(fees: FeeTerms) -> tuple[int, int, int]:
