@@ -65,7 +65,7 @@ def measure() -> dict[str, int]:
     ledger.transact("Venue", venue, "setSettlementDays", 2, sender=operator)
     deferred = settle_args(orders.take(1))
     if len(deferred) == 2:  # before issue 12 the operator gave the due date
-        deferred = (deferred[0], 2**40)
+        deferred = (deferred[0], ledger.timestamp() + 2 * 86_400)
     accepted = tx("Venue.settleBatch, 1 trade accepted for T+2", "Venue", venue, "settleBatch",
                   *deferred, sender=operator)  # fmt: skip
     (event,) = accepted.named("TradeAccepted")

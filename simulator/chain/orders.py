@@ -124,8 +124,8 @@ class OrderKey:
 
     @classmethod
     def for_account(cls, account: str) -> OrderKey:
-        """The simulation's key of `account`: the same in every run."""
-        return _key_of(to_checksum_address(account))
+        """The simulation's key of `account` (any spelling of the address): the same in every run."""
+        return _key_of(account.lower())
 
     def sign(self, order: Order, chain_id: int) -> SignedOrder:
         """Sign deterministically (RFC 6979): the same order, the same signature."""
@@ -136,7 +136,7 @@ class OrderKey:
 
 @functools.cache
 def _key_of(account: str) -> OrderKey:
-    seed = keccak(KEY_LABEL + bytes.fromhex(account[2:]))
+    seed = keccak(KEY_LABEL + bytes.fromhex(account.removeprefix("0x")))
     return OrderKey((int.from_bytes(seed, "big") % (_SECP256K1_N - 1) + 1).to_bytes(32, "big"))
 
 
