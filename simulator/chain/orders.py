@@ -124,7 +124,7 @@ class OrderKey:
 
     @classmethod
     def for_account(cls, account: str) -> OrderKey:
-        """The simulation's key of `account` (any spelling of the address): the same in every run."""
+        """The simulation's key of `account` (in any letter case): the same in every run."""
         return _key_of(account.lower())
 
     def sign(self, order: Order, chain_id: int) -> SignedOrder:
