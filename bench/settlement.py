@@ -24,6 +24,7 @@ from collections.abc import Callable
 import requests
 
 from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT
+from simulator.chain.artifacts import function_abi
 from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.deploy import (
     FAR_FUTURE,
@@ -84,29 +85,64 @@ def prepare(ledger: Ledger, trades: int) -> dict:
     ledger.transact("Venue", venue, "acceptListing", token, sender=operator)
     ledger.transact("CashToken", market.cash, "mint", buyer, 10**15, sender=bank)
     ledger.transact("CashToken", market.cash, "approve", venue, MAX, sender=buyer)
-    return {"venue": venue, "operator": operator, "token": token, "buyer": buyer, "seller": seller}
+    market.roles["issuer (bench)"] = issuer
+    return {
+        "venue": venue,
+        "operator": operator,
+        "token": token,
+        "buyer": buyer,
+        "seller": seller,
+        "market": market,
+        "ledger": ledger,
+    }
+
+
+SIGNED = len(function_abi("Venue", "settleBatch").inputs) == 1  # since issue 12
 
 
 class Trades:
+    """Trades of the bench's buyer and seller; since issue 12 each carries both holders' orders,
+    signed here (the signing is part of the measured cost, as in a simulation)."""
+
     def __init__(self, setup: dict) -> None:
         self.s = setup
         self.next_id = 1
+        if SIGNED:
+            from simulator.chain.orders import OrderSigner, register_key_call
 
-    def take(self, n: int) -> list[tuple]:
+            market, ledger = setup["market"], setup["ledger"]
+            fees = FeeSchedule(maker_bps=10, taker_bps=30)
+            self.signer = OrderSigner(ledger.chain_id, setup["venue"], fees)
+            ledger.transact_many(
+                [register_key_call(market.investors, a) for a in (setup["buyer"], setup["seller"])]
+            )
+
+    def take(self, n: int, quantity: int = 10) -> list[tuple]:
         out = []
         for _ in range(n):
-            out.append(
-                (self.next_id, self.s["token"], self.s["buyer"], self.s["seller"], 10, PRICE, True)
-            )
+            i, s = self.next_id, self.s
             self.next_id += 1
+            if SIGNED:
+                buy = self.signer.signed(s["buyer"], s["token"], True, quantity, PRICE, 2 * i)
+                sell = self.signer.signed(
+                    s["seller"], s["token"], False, quantity, PRICE, 2 * i + 1
+                )
+                out.append((i, buy, sell, quantity, PRICE, True))
+            else:
+                out.append((i, s["token"], s["buyer"], s["seller"], quantity, PRICE, True))
         return out
+
+
+def settle_args(trades: list[tuple]) -> tuple:
+    """settleBatch's arguments: the trades (and, before issue 12, an operator-given due date)."""
+    return (trades,) if SIGNED else (trades, 0)
 
 
 def brownie_loop(ledger: Ledger, setup: dict, trades: Trades, n: int) -> int:
     settled = 0
     for trade in trades.take(n):
         tx = ledger.transact(
-            "Venue", setup["venue"], "settleBatch", [trade], 0, sender=setup["operator"]
+            "Venue", setup["venue"], "settleBatch", *settle_args([trade]), sender=setup["operator"]
         )
         settled += len(tx.named("TradeSettled"))
     return settled
@@ -116,14 +152,20 @@ def adapter_batches(ledger: Ledger, setup: dict, trades: Trades, n: int) -> int:
     """The simulator's path: settleBatch transactions of BATCH_LIMIT trades, sent together."""
     batch = trades.take(n)
     calls = [
-        ("Venue", setup["venue"], "settleBatch", (batch[i : i + BATCH_LIMIT], 0), setup["operator"])
+        (
+            "Venue",
+            setup["venue"],
+            "settleBatch",
+            settle_args(batch[i : i + BATCH_LIMIT]),
+            setup["operator"],
+        )
         for i in range(0, n, BATCH_LIMIT)
     ]
     return sum(len(tx.named("TradeSettled")) for tx in ledger.transact_many(calls, BATCH_GAS))
 
 
 def _calldata(ledger: BrownieLedger, setup: dict, trade: tuple) -> str:
-    return str(ledger._at("Venue", setup["venue"]).settleBatch.encode_input([trade], 0))
+    return str(ledger._at("Venue", setup["venue"]).settleBatch.encode_input(*settle_args([trade])))
 
 
 def web3_loop(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:

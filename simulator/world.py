@@ -24,7 +24,7 @@ from simulator.actors.registrar import Registrar
 from simulator.actors.venue_operator import VenueOperator
 from simulator.actors.view import FlowStats, PublicMarket
 from simulator.calendar import DAY, MarketCalendar
-from simulator.chain import deploy
+from simulator.chain import deploy, orders
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
 from simulator.errors import RuleViolation
@@ -67,7 +67,12 @@ class World:
 
     def _deploy(self) -> None:
         s, ledger = self.s, self.ledger
-        self.market = deploy.deploy_market(ledger, deploy.Regime.from_scenario(s.regime), venues=())
+        self.market = deploy.deploy_market(
+            ledger,
+            deploy.Regime.from_scenario(s.regime),
+            venues=(),
+            calendar=deploy.SettlementCalendarSpec.from_market(s.market),  # KSD's, on-chain
+        )
         roles = self.market.roles
         self.regulator, self.ksd = roles["regulator (FSC)"], roles["registrar (KSD)"]
         self.bank, self.verifier = roles["settlement bank"], roles["KYC verifier"]
@@ -154,6 +159,7 @@ class World:
             self.trade_ids, self.payees,
         )  # fmt: skip
         venue.on_deferred = self.registrar.expect
+        venue.order_expiry = lambda t: self.calendar.unix(t // DAY * DAY + DAY)  # day orders
         venue.on_settled = self.post_trade.settled
         self.registrar.venues[spec.id] = venue
         self.venues[spec.id] = venue
@@ -193,6 +199,7 @@ class World:
             kyc = (inv.address, CLASSES[inv.investor_class], deploy.FAR_FUTURE)
             calls.append(("InvestorRegistry", m.investors, "verify", kyc, self.verifier))
             calls.append(("CashToken", m.cash, "mint", (inv.address, inv.budget), self.bank))
+            calls.append(orders.register_key_call(m.investors, inv.address))  # signs its orders
             calls += self._approvals(inv, self.venues.values())
             self.payees[inv.address] = (inv.name, inv.party_type)
             self.log.append(InvestorState(0, inv.name, inv.investor_class, inv.budget, 0))

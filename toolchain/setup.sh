@@ -39,6 +39,15 @@ if [ "${1:-}" = "--test-tools" ]; then
     .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check "$tools_key"
     echo "$tools_key" > .venv-tools/.stosim-stamp
   fi
+  # Slither (static analysis of contracts/, tests/contracts/test_static_analysis.py): its own
+  # environment, as its dependencies do not fit eth-brownie's pins.
+  slither_key="slither-analyzer==0.11.6"
+  if [ ! -x .venv-slither/bin/slither ] || [ "$(cat .venv-slither/.stosim-stamp 2>/dev/null)" != "$slither_key" ]; then
+    say "installing test tools into .venv-slither (slither-analyzer)"
+    [ -x .venv-slither/bin/python ] || "$python" -m venv .venv-slither
+    .venv-slither/bin/python -m pip install --quiet --disable-pip-version-check "$slither_key"
+    echo "$slither_key" > .venv-slither/.stosim-stamp
+  fi
   # Debian's Chromium for the dashboard test. A system package, so only on CI machines (CI=true)
   # or when asked (STOSIM_INSTALL_BROWSER=1); elsewhere the dashboard test is skipped.
   wants_browser="${STOSIM_INSTALL_BROWSER:-${CI:-}}"

@@ -25,6 +25,11 @@ contract InvestorRegistry is AccessControl {
     }
 
     mapping(address account => Investor) private _investors;
+    mapping(address account => address key) public orderKey; // signs the account's orders
+
+    event OrderKeySet(address indexed account, address indexed key);
+
+    error ZeroAddress(string field);
 
     event InvestorVerified(address indexed account, InvestorClass class, uint64 kycExpiry);
     event InvestorRevoked(address indexed account);
@@ -37,6 +42,7 @@ contract InvestorRegistry is AccessControl {
 
     /// @notice Record a verified investor of a class, verified until `kycExpiry`.
     function verify(address account, InvestorClass class, uint64 kycExpiry) external onlyRole(VERIFIER_ROLE) {
+        if (account == address(0)) revert ZeroAddress("account");
         require(class != InvestorClass.None, "class");
         _investors[account].class = class;
         _investors[account].kycExpiry = kycExpiry;
@@ -53,6 +59,13 @@ contract InvestorRegistry is AccessControl {
     function setFrozen(address account, bool frozen) external onlyRole(VERIFIER_ROLE) {
         _investors[account].frozen = frozen;
         emit InvestorFrozen(account, frozen);
+    }
+
+    /// @notice The caller names the key that signs its orders (EIP-712, see SignedOrders);
+    /// the zero address withdraws it, leaving only orders the account signs itself.
+    function setOrderKey(address key) external {
+        orderKey[msg.sender] = key;
+        emit OrderKeySet(msg.sender, key);
     }
 
     function investor(address account) external view returns (Investor memory) {

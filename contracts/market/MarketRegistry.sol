@@ -1,24 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {RuleViolation} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
-
-/// @notice What the registry needs to know about a venue contract.
-interface IVenueInfo {
-    function operator() external view returns (address);
-    function professionalOnly() external view returns (bool);
-}
+import {VenueRegister} from "./VenueRegister.sol";
 
 /// @title MarketRegistry
 /// @notice The regulator's (FSC) and the registration institution's (KSD) view of the market:
 /// firms and their licences, related-party groups, registered venues, registered issues with
 /// their total quantity, and the switchboard of rules in force with their parameters.
-contract MarketRegistry is AccessControl {
-    bytes32 public constant REGULATOR_ROLE = keccak256("REGULATOR_ROLE");
-    bytes32 public constant KSD_ROLE = keccak256("KSD_ROLE");
-
+contract MarketRegistry is VenueRegister {
     // Licences as bit flags: a firm may hold several of one side, never of both (KR-SEP-2).
     uint8 public constant ISSUER_ACCOUNT_MANAGER = 1;
     uint8 public constant SECURITIES_ACCOUNT_MANAGER = 2;
@@ -68,7 +59,6 @@ contract MarketRegistry is AccessControl {
     Params private _params;
     mapping(address firm => Firm) private _firms;
     mapping(address token => Issue) private _issues;
-    mapping(address venue => bool) private _venues;
     mapping(bytes32 ruleKey => bool) private _disabled;
     uint256 public venueLicenceCount;
 
@@ -77,7 +67,6 @@ contract MarketRegistry is AccessControl {
     event LicenceRevoked(address indexed firm, uint8 licence);
     event GroupSet(address indexed firm, uint64 group);
     event IssueRegistered(address indexed token, address indexed issuer, uint256 totalQuantity);
-    event VenueRegistered(address indexed venue, address indexed operator);
     event RuleSwitched(string ruleId, bool enabled);
     event ParamsSet(Params params);
 
@@ -85,6 +74,7 @@ contract MarketRegistry is AccessControl {
         _grantRole(DEFAULT_ADMIN_ROLE, regulator);
         _grantRole(REGULATOR_ROLE, regulator);
         _grantRole(KSD_ROLE, ksd);
+        _setRoleAdmin(KSD_ROLE, KSD_ROLE); // only KSD grants the registrar's (settlement) role
         _params = params;
     }
 
@@ -115,6 +105,7 @@ contract MarketRegistry is AccessControl {
 
     /// @notice Register a firm with its equity capital (KRW) and related-party group (0 = none).
     function registerFirm(address firm, uint256 equity, uint64 group) external onlyRole(REGULATOR_ROLE) {
+        if (firm == address(0)) revert ZeroAddress("firm");
         _firms[firm] = Firm({registered: true, licences: _firms[firm].licences, group: group, equity: equity});
         emit FirmRegistered(firm, equity, group);
     }
@@ -187,23 +178,8 @@ contract MarketRegistry is AccessControl {
         return group != 0 && group == _firms[b].group;
     }
 
-    // ---- venues ----
-
-    /// @notice Register a venue contract; its operator needs a distribution licence (KR-LIC-1),
-    /// and a venue whose operator holds only the professional licence must be professional-only.
-    function registerVenue(address venue) external onlyRole(REGULATOR_ROLE) {
-        address operator = IVenueInfo(venue).operator();
-        bool full = hasLicence(operator, OTC_VENUE);
-        bool professional = hasLicence(operator, PROFESSIONAL_VENUE);
-        if (!full && !(professional && IVenueInfo(venue).professionalOnly())) {
-            revert RuleViolation(RuleIds.LIC_1, "operator-not-licensed");
-        }
-        _venues[venue] = true;
-        emit VenueRegistered(venue, operator);
-    }
-
-    function isVenue(address venue) external view returns (bool) {
-        return _venues[venue];
+    function _venueLicensed(address operator, bool professionalOnly) internal view override returns (bool) {
+        return hasLicence(operator, OTC_VENUE) || (professionalOnly && hasLicence(operator, PROFESSIONAL_VENUE));
     }
 
     // ---- issues ----
@@ -213,16 +189,12 @@ contract MarketRegistry is AccessControl {
     function registerIssue(address token, Issue calldata issue) external onlyRole(KSD_ROLE) {
         _requireFirm(issue.issuer);
         if (_issues[token].registered) revert RuleViolation(RuleIds.SET_2, "issue-already-registered");
+        if (token == address(0)) revert ZeroAddress("token");
+        if (issue.accountManager == address(0)) revert ZeroAddress("accountManager");
         if (issue.totalQuantity == 0) revert RuleViolation(RuleIds.SET_2, "zero-quantity");
-        if (isEnabled(RuleIds.LIC_2)) {
-            if (issue.accountManager == issue.issuer) {
-                if (!hasLicence(issue.issuer, ISSUER_ACCOUNT_MANAGER)) {
-                    revert RuleViolation(RuleIds.LIC_2, "issuer-not-account-manager");
-                }
-            } else if (!hasLicence(issue.accountManager, ISSUANCE_LICENCES)) {
-                revert RuleViolation(RuleIds.LIC_2, "account-manager-not-licensed");
-            }
-        }
+        if (issue.offeringPrice == 0) revert RuleViolation(RuleIds.SET_2, "zero-price");
+        (bool licensed, string memory reason) = _accountManagerCheck(issue.issuer, issue.accountManager);
+        if (!licensed) revert RuleViolation(RuleIds.LIC_2, reason);
         Issue memory stored = issue;
         stored.registered = true;
         _issues[token] = stored;
@@ -269,6 +241,23 @@ contract MarketRegistry is AccessControl {
         }
         if (size > _params.smallOfferingCap && issue.disclosure < DISCLOSURE_TIER_TWO) {
             return (false, "tier-two-filing-required");
+        }
+        return (true, "");
+    }
+
+    /// @notice KR-LIC-2: may the issue's account manager mint now? Checked at every mint, so a
+    /// revoked licence stops minting at once.
+    function mintCheck(address token) external view returns (bool, string memory) {
+        Issue storage issue = _issues[token];
+        return _accountManagerCheck(issue.issuer, issue.accountManager);
+    }
+
+    function _accountManagerCheck(address issuer, address accountManager) private view returns (bool, string memory) {
+        if (!isEnabled(RuleIds.LIC_2)) return (true, "");
+        if (accountManager == issuer) {
+            if (!hasLicence(issuer, ISSUER_ACCOUNT_MANAGER)) return (false, "issuer-not-account-manager");
+        } else if (!hasLicence(accountManager, ISSUANCE_LICENCES)) {
+            return (false, "account-manager-not-licensed");
         }
         return (true, "");
     }

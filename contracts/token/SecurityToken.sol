@@ -42,6 +42,7 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
     event RetainedReleased(uint256 amount);
 
     error NotAVenue(address caller);
+    error VenueTransferZero(uint256 amount, uint256 value);
 
     constructor(
         string memory name_,
@@ -77,6 +78,8 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
         MarketRegistry.Issue memory issue = market.issueOf(address(this));
         if (!issue.registered) revert RuleViolation(RuleIds.SET_2, "issue-not-registered");
         if (msg.sender != issue.accountManager) revert RuleViolation(RuleIds.LIC_2, "caller-not-account-manager");
+        (bool licensed, string memory whyNot) = market.mintCheck(address(this));
+        if (!licensed) revert RuleViolation(RuleIds.LIC_2, whyNot); // a revoked licence stops minting
         if (market.isEnabled(RuleIds.SET_2) && totalSupply() + amount > issue.totalQuantity) {
             revert RuleViolation(RuleIds.SET_2, "exceeds-registered-quantity");
         }
@@ -98,10 +101,13 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
 
     // ---- trading ----
 
-    /// @notice A registered venue moves tokens for a settled trade worth `value` KRW.
+    /// @notice A registered venue moves tokens for a settled trade worth `value` KRW; the venue
+    /// has checked both holders' signed orders (SignedOrders). A real trade only: the reference
+    /// price moves with it, so neither a zero quantity nor a zero value is a trade.
     function venueTransfer(address from, address to, uint256 amount, uint256 value) external {
         if (!market.isVenue(msg.sender)) revert NotAVenue(msg.sender);
-        if (amount > 0) referencePrice = value / amount;
+        if (amount == 0 || value == 0) revert VenueTransferZero(amount, value);
+        referencePrice = value / amount;
         _withValue(value);
         _transfer(from, to, amount);
     }
@@ -120,9 +126,8 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
             frozenAmount[from] -= fromFrozen;
             if (from == issuer()) retainedLocked -= fromLocked - fromFrozen;
         }
-        _forcing = true;
+        _forcing = true; // read and cleared by _update before any external call
         _transfer(from, to, amount);
-        _forcing = false;
         emit ForcedTransfer(from, to, amount, reason, msg.sender);
     }
 
@@ -174,11 +179,13 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
         uint256 value = _valueKnown ? _pendingValue : amount * referencePrice;
         _valueKnown = false;
         bool forcing = _forcing;
+        _forcing = false;
         if (to != address(0) && market.isEnabled(RuleIds.INV_1)) {
             Decision memory d = investors.eligibility(to);
             if (!d.allowed) revert RuleViolation(d.ruleId, d.reason);
         }
         if (from != address(0) && !forcing) _checkSender(from, amount);
+        if (to != address(0) && !forcing && addressFrozen[to]) revert RuleViolation(RuleIds.LED_2, "receiver-frozen");
         uint256 ruleCount = _rules.length;
         if (!forcing) {
             for (uint256 i = 0; i < ruleCount; i++) {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from simulator import rules
 from simulator.actors.investor import Investor, OrderIntent
 from simulator.actors.view import PublicMarket, Quote, fee_for, worst_fee
-from simulator.chain import deploy
+from simulator.chain import deploy, orders
 from simulator.chain.ledger import Ledger, TxResult
 from simulator.errors import ContractRevert, RuleViolation
 from simulator.eventlog import EventLog
@@ -45,6 +45,8 @@ class MatchedTrade:
     buyer_is_maker: bool
     matched_at: int
     buyer_reserved: int
+    buy_order: Order | None = None  # the holders' orders, which they signed (holder consent)
+    sell_order: Order | None = None
 
 
 class Distributor:
@@ -78,7 +80,9 @@ class Distributor:
         self.orders: dict[int, tuple[Order, Investor, int]] = {}  # id -> (order, owner, cash left)
         self.matched: list[MatchedTrade] = []
         self.pending: dict[int, MatchedTrade] = {}  # accepted for deferred settlement
-        self.on_deferred: Callable[[str, int, int], None] | None = None  # (venue, trade id, due t)
+        self.on_deferred: Callable[[str, int, int], None] | None = None  # (venue, id, due unix)
+        self.order_expiry: Callable[[int], int] = lambda t: orders.NO_EXPIRY  # unix, of order t
+        self.signer = orders.OrderSigner(ledger.chain_id, venue_address, spec.fees)
         # (t, venue, [(trade id, buyer, seller, value)]): charges beyond the venue's fees
         self.on_settled: Callable[[int, str, list[tuple[int, Investor, Investor, int]]], None]
         self.on_settled = lambda t, venue, trades: None
@@ -193,6 +197,7 @@ class Distributor:
             sender=self.operator,
         )
         self.fees = fees
+        self.signer.fees = orders.fee_terms(fees)  # orders from now on are signed on these terms
         self.market.fees[self.name] = fees
         self.log.append(
             FeeScheduleChanged(t, self.name, fees.maker_bps, fees.taker_bps, fees.flat_fee)
@@ -233,6 +238,8 @@ class Distributor:
                     buyer_is_maker,
                     t,
                     taken,
+                    buy_order=fill.buy,
+                    sell_order=fill.sell,
                 )
             )
             self.log.append(
@@ -303,7 +310,8 @@ class Distributor:
     # ---- settlement ----
 
     def settle(self, t: int, due: int = 0) -> None:
-        """Submit matched trades in batches; T+0 settles now, T+n is accepted until `due`."""
+        """Submit matched trades in batches; T+0 settles now, T+n is accepted until the due date
+        the chain computes from KSD's calendar (KR-SET-1; `due` is not sent)."""
         trades, self.matched = self.matched, []
         batches = [trades[i : i + BATCH_LIMIT] for i in range(0, len(trades), BATCH_LIMIT)]
         calls = [
@@ -311,7 +319,7 @@ class Distributor:
                 "Venue",
                 self.address,
                 "settleBatch",
-                ([self._encode(m) for m in batch], due),
+                ([self._encode(m) for m in batch],),
                 self.operator,
             )
             for batch in batches
@@ -323,20 +331,21 @@ class Distributor:
                 trade = by_id[int(event.args["tradeId"])]
                 self.pending[trade.trade_id] = trade
                 if self.on_deferred is not None:
-                    self.on_deferred(self.name, trade.trade_id, trade.matched_at)
+                    self.on_deferred(self.name, trade.trade_id, int(event.args["due"]))
             self.apply_settlement(t, tx, by_id)
 
     def _encode(self, m: MatchedTrade) -> tuple[object, ...]:
-        """A trade as Venue.settleBatch takes it."""
-        return (
-            m.trade_id,
-            self.tokens[m.asset],
-            m.buyer.address,
-            m.seller.address,
-            m.quantity,
-            m.price,
-            m.buyer_is_maker,
+        """A trade as Venue.settleBatch takes it, with both holders' signed orders."""
+        assert m.buy_order is not None and m.sell_order is not None
+        token, sign = self.tokens[m.asset], self.signer.signed
+        b, s = m.buy_order, m.sell_order
+        buy = sign(
+            m.buyer.address, token, True, b.quantity, b.price, b.order_id, self.order_expiry(b.t)
         )
+        sell = sign(
+            m.seller.address, token, False, s.quantity, s.price, s.order_id, self.order_expiry(s.t)
+        )
+        return (m.trade_id, buy, sell, m.quantity, m.price, m.buyer_is_maker)
 
     def apply_settlement(self, t: int, tx: TxResult, trades: dict[int, MatchedTrade]) -> None:
         """Record the chain's outcome of settled or failed trades and tell both investors."""

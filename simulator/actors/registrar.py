@@ -22,12 +22,10 @@ class Registrar:
         self.venues: dict[str, Distributor] = {}
         self._due: dict[tuple[int, str], list[int]] = defaultdict(list)
 
-    def due_time(self, venue: str, matched_at: int) -> int:
-        return self.calendar.add_business_days(matched_at, self.venues[venue].spec.settlement_days)
-
-    def expect(self, venue: str, trade_id: int, matched_at: int) -> None:
-        """A venue accepted a trade for deferred settlement: finalize it on its due date."""
-        due = self.due_time(venue, matched_at)
+    def expect(self, venue: str, trade_id: int, due_unix: int) -> None:
+        """A venue accepted a trade for deferred settlement: finalize it on the due date the
+        chain gave it from KSD's settlement calendar (KR-SET-1)."""
+        due = due_unix - self.calendar.unix(0)
         key = (due, venue)
         if not self._due[key]:
             self.engine.at(due, lambda: self._finalize(key), priority=10)

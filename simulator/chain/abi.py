@@ -2,7 +2,8 @@
 
 eth_abi validates and encodes through layers of generic coders: about 100 us for one trade of a
 settlement batch. The shapes on the hot path are few (static words, strings, and arrays of
-static words or of tuples of them), and are encoded here directly; any other shape, and any value
+static words or of static tuples of them, nested or not: a trade with its two signed orders),
+and are encoded here directly; any other shape, and any value
 out of range, goes to eth_abi, which encodes it or raises its own precise error.
 """
 
@@ -47,14 +48,44 @@ def _plan(types: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...] | N
             plan.append(("text", (kind,)))
         elif kind.endswith("[]") and _is_word(kind[:-2]):
             plan.append(("array", (kind[:-2],)))
-        elif kind.startswith("(") and kind.endswith(")[]") and "(" not in kind[1:]:
-            members = tuple(kind[1:-3].split(","))
-            if not all(_is_word(m) for m in members):
+        elif kind.startswith("(") and kind.endswith(")[]"):
+            members = _leaves(kind[:-2])
+            if members is None:
                 return None
             plan.append(("tuples", members))
         else:
             return None
     return tuple(plan)
+
+
+def _leaves(kind: str) -> tuple[str, ...] | None:
+    """The word kinds of a static tuple type in encoding order (a static tuple encodes as its
+    members' words one after another, nested ones inline); None if it is not all words."""
+    if _is_word(kind):
+        return (kind,)
+    if not (kind.startswith("(") and kind.endswith(")")):
+        return None
+    members, depth, start = [], 0, 1
+    for i, char in enumerate(kind[1:-1], start=1):
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            members.append(kind[start:i])
+            start = i + 1
+    members.append(kind[start:-1])
+    found: list[str] = []
+    for member in members:
+        leaves = _leaves(member)
+        if leaves is None:
+            return None
+        found.extend(leaves)
+    return tuple(found)
+
+
+def _flat(value: Any) -> list[Any]:
+    """The leaf values of a (nested) tuple value, in encoding order."""
+    if isinstance(value, list | tuple):
+        return [leaf for member in value for leaf in _flat(member)]
+    return [value]
 
 
 def _word(kind: str, value: Any) -> bytes:
@@ -106,9 +137,12 @@ def _array(members: tuple[str, ...], values: Any, tuples: bool) -> bytes:
     parts = [len(values).to_bytes(32, "big")]
     for element in values:
         if tuples:
-            if not isinstance(element, list | tuple) or len(element) != len(members):
+            if not isinstance(element, list | tuple):
                 raise _Unsupported
-            parts.extend(_word(m, v) for m, v in zip(members, element, strict=True))
+            leaves = _flat(element)
+            if len(leaves) != len(members):
+                raise _Unsupported
+            parts.extend(_word(m, v) for m, v in zip(members, leaves, strict=True))
         else:
             parts.append(_word(members[0], element))
     return b"".join(parts)

@@ -6,11 +6,13 @@ Rule parameters default to the values of kr-sto-rules.md; every one can be chang
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Any
 
 from simulator.chain.ledger import Ledger
+from simulator.scenario import MarketSpec
 from simulator.scenario import Regime as ScenarioRegime
 
 KRW_BN = 1_000_000_000
@@ -100,6 +102,30 @@ class Regime:
 
 
 @dataclass(frozen=True)
+class SettlementCalendarSpec:
+    """KSD's settlement calendar (KR-SET-1): KRX-like business days whose trades fall due at
+    `settlement_time` (seconds after KST midnight, the session's open), or every day at midnight
+    round the clock; holidays as KST dates."""
+
+    round_the_clock: bool = False
+    settlement_time: int = 9 * 3600
+    holidays: tuple[dt.date, ...] = ()
+
+    @classmethod
+    def from_market(cls, market: MarketSpec) -> SettlementCalendarSpec:
+        hours = market.trading_hours.open
+        return cls(
+            market.calendar == "24/7",
+            hours.hour * 3600 + hours.minute * 60 + hours.second,
+            tuple(sorted(market.holidays)),
+        )
+
+    def holiday_days(self) -> list[int]:
+        """Holidays as the contract counts days: since 1970-01-01."""
+        return [(d - dt.date(1970, 1, 1)).days for d in self.holidays]
+
+
+@dataclass(frozen=True)
 class FeeSchedule:
     """A venue's fees: basis points of traded value per side, KRW amounts, the venue's share."""
 
@@ -180,6 +206,10 @@ class Market:
         return self.contracts["CashToken"]
 
     @property
+    def calendar(self) -> str:
+        return self.contracts["SettlementCalendar"]
+
+    @property
     def rules(self) -> list[str]:
         return [self.contracts[name] for name in RULE_CONTRACTS]
 
@@ -200,10 +230,15 @@ DEFAULT_VENUES = (VenueSpec("NXT"), VenueSpec("KDX"))
 
 
 def deploy_market(
-    ledger: Ledger, regime: Regime | None = None, venues: tuple[VenueSpec, ...] = DEFAULT_VENUES
+    ledger: Ledger,
+    regime: Regime | None = None,
+    venues: tuple[VenueSpec, ...] = DEFAULT_VENUES,
+    calendar: SettlementCalendarSpec | None = None,
 ) -> Market:
-    """Deploy registries, the KRW cash token, the compliance rules and licensed venues."""
+    """Deploy registries, KSD's settlement calendar, the KRW cash token, the compliance rules
+    and licensed venues."""
     regime = regime or Regime()
+    calendar = calendar or SettlementCalendarSpec()
     accounts = ledger.accounts
     needed = 4 + len(venues)
     if len(accounts) < needed:
@@ -224,6 +259,25 @@ def deploy_market(
     investors = ledger.deploy("InvestorRegistry", regulator, verifier, sender=regulator)
     cash = ledger.deploy("CashToken", bank, sender=bank)
     contracts = {"MarketRegistry": registry, "InvestorRegistry": investors, "CashToken": cash}
+    contracts["SettlementCalendar"] = ledger.deploy(
+        "SettlementCalendar", ksd, calendar.round_the_clock, calendar.settlement_time, sender=ksd
+    )
+    if calendar.holidays:
+        ledger.transact(
+            "SettlementCalendar",
+            contracts["SettlementCalendar"],
+            "setHolidays",
+            calendar.holiday_days(),
+            True,
+            sender=ksd,
+        )
+    ledger.transact(
+        "MarketRegistry",
+        registry,
+        "setSettlementCalendar",
+        contracts["SettlementCalendar"],
+        sender=ksd,
+    )
     contracts["InvestorLimitRule"] = ledger.deploy(
         "InvestorLimitRule", registry, investors, regulator, sender=regulator
     )
@@ -304,8 +358,7 @@ def deploy_venue(
         investors,
         cash,
         operator,
-        ksd,
-        ksd,
+        ksd,  # the registrar's fee account
         spec.professional_only,
         sender=operator,
     )

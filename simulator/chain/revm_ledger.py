@@ -58,7 +58,7 @@ class RevmLedger:
         self._evm = EVM(
             env=Env(cfg=CfgEnv(chain_id=CHAIN_ID), block=self._block()),
             gas_limit=BLOCK_GAS_LIMIT,
-            spec_id="SHANGHAI",  # as brownie-config.yaml compiles for
+            spec_id="CANCUN",  # as brownie-config.yaml compiles for
         )
         self._snapshots: dict[str, tuple[Any, int, int]] = {}
         self._snapshot_ids = iter(range(1, 2**62))

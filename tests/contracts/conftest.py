@@ -18,6 +18,7 @@ from simulator.chain.deploy import (
     issue_security,
 )
 from simulator.chain.ledger import Ledger, TxResult
+from simulator.chain.orders import NO_EXPIRY, Order, OrderKey, register_key_call
 from simulator.errors import RuleViolation
 
 MAX = 2**256 - 1
@@ -96,6 +97,54 @@ class Scene:
     def cash(self, account: str) -> int:
         return int(self.call("CashToken", self.market.cash, "balanceOf", account))
 
+    def new_trade_id(self) -> int:
+        self.next_trade_id[0] += 1
+        return self.next_trade_id[0] - 1
+
+    def order(
+        self,
+        trader: str,
+        buy: bool,
+        quantity: int,
+        limit: int = PRICE,
+        venue: str = "NXT",
+        token: str | None = None,
+        expiry: int = NO_EXPIRY,
+        nonce: int | None = None,
+        fees: tuple[int, int, int] | None = None,
+    ) -> Order:
+        """An order `trader` signs, by default under the venue's fee schedule as it is now."""
+        if fees is None:
+            maker, taker, flat, minimum, *_ = self.call("Venue", self.venue(venue), "fees")
+            fees = (max(maker, taker), flat, minimum)
+        nonce = self.new_trade_id() if nonce is None else nonce
+        address = self.venue(venue)
+        return Order(
+            trader, token or self.token, address, buy, quantity, limit, expiry, nonce, *fees
+        )
+
+    def sign(self, order: Order, key: OrderKey | None = None) -> tuple[Any, ...]:
+        key = key or OrderKey.for_account(order.trader)
+        return key.sign(order, self.ledger.chain_id).as_tuple()
+
+    def matched(
+        self,
+        buy: Order,
+        sell: Order,
+        quantity: int,
+        price: int = PRICE,
+        maker: bool = True,
+        trade_id: int | None = None,
+    ) -> tuple[Any, ...]:
+        """A matched trade as settleBatch takes it: both orders signed by their holders."""
+        trade_id = self.new_trade_id() if trade_id is None else trade_id
+        return (trade_id, self.sign(buy), self.sign(sell), quantity, price, maker)
+
+    def settle(self, trades: list[tuple[Any, ...]], venue: str = "NXT") -> TxResult:
+        return self.tx(
+            "Venue", self.venue(venue), "settleBatch", trades, sender=self.operator(venue)
+        )
+
     def trade(
         self,
         buyer: str,
@@ -105,14 +154,11 @@ class Scene:
         venue: str = "NXT",
         maker: bool = True,
         token: str | None = None,
-        due: int = 0,
     ) -> TxResult:
-        trade_id = self.next_trade_id[0]
-        self.next_trade_id[0] += 1
-        trade = (trade_id, token or self.token, buyer, seller, quantity, price, maker)
-        return self.tx(
-            "Venue", self.venue(venue), "settleBatch", [trade], due, sender=self.operator(venue)
-        )
+        """Settle one trade of two orders for exactly `quantity` at `price`."""
+        buy = self.order(buyer, True, quantity, price, venue, token)
+        sell = self.order(seller, False, quantity, price, venue, token)
+        return self.settle([self.matched(buy, sell, quantity, price, maker)], venue)
 
     def new_issue(
         self, symbol: str, quantity: int = QUANTITY, price: int = PRICE, **terms: Any
@@ -140,6 +186,7 @@ def base_scene(ledger: Ledger, market: Market) -> Scene:
     issuer, *rest = market.free_accounts
     investors, spare = rest[:6], rest[6:]
     scene = Scene(ledger, market, issuer, "", investors, spare)
+    ledger.transact_many([register_key_call(market.investors, a) for a in ledger.accounts])
     scene.registry("registerFirm", issuer, 3 * KRW_BN, 0, sender=regulator)
     scene.registry("grantLicence", issuer, int(Licence.ISSUER_ACCOUNT_MANAGER), sender=regulator)
     scene.verify(issuer, InvestorClass.PROFESSIONAL)

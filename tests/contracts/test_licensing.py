@@ -67,7 +67,7 @@ def test_kr_lic_1_unlicensed_operator_cannot_register_a_venue(scene: Scene):
     firm = _firm(scene, 10 * KRW_BN)
     m = scene.market
     venue = scene.ledger.deploy(
-        "Venue", m.registry, m.investors, m.cash, firm, scene.ksd, scene.ksd, False, sender=firm
+        "Venue", m.registry, m.investors, m.cash, firm, scene.ksd, False, sender=firm
     )
     with pytest.raises(RuleViolation) as exc:
         scene.registry("registerVenue", venue)

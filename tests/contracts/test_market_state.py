@@ -25,13 +25,14 @@ from simulator.errors import ContractRevert, RuleViolation
 
 from ..hypothesis_profiles import stateful_settings
 from .conftest import PRICE, Scene
+from .consent_rules import ConsentRules
 
 DAY = 86_400
 investor_index = st.integers(0, 5)
 STATS: list[tuple[int, int, dict[str, int]]] = []  # per example: steps, trades settled, refusals
 
 
-class MarketMachine(RuleBasedStateMachine):
+class MarketMachine(ConsentRules, RuleBasedStateMachine):
     scene: Scene  # set by the test before the machine runs
 
     def __init__(self) -> None:
@@ -49,6 +50,7 @@ class MarketMachine(RuleBasedStateMachine):
         self.refusals: dict[str, int] = {}
         self.settled = 0
         self.steps = 0
+        self._consent_init()
 
     def teardown(self) -> None:
         STATS.append((self.steps, self.settled, dict(self.refusals)))
@@ -61,10 +63,14 @@ class MarketMachine(RuleBasedStateMachine):
 
     @rule(i=investor_index, amount=st.integers(1, 700), token=st.integers(0, 3))
     def subscribe(self, i: int, amount: int, token: int) -> None:
+        address = self.tokens[token % len(self.tokens)]
+        licensed, _ = self.s.call("MarketRegistry", self.s.market.registry, "mintCheck", address)
         try:
-            self.s.mint(self.s.investors[i], amount, token=self.tokens[token % len(self.tokens)])
+            self.s.mint(self.s.investors[i], amount, token=address)
         except RuleViolation as exc:
             self._refused(exc)
+            return
+        assert licensed, "KR-LIC-2: minted without a valid account-manager licence"
 
     @rule(i=investor_index, krw=st.integers(1, 3_000_000))
     def deposit(self, i: int, krw: int) -> None:
@@ -95,7 +101,12 @@ class MarketMachine(RuleBasedStateMachine):
         s, address = self.s, self.tokens[token % len(self.tokens)]
         b, a = s.investors[buyer], s.investors[seller]
         before = [(s.balance(x, address), s.cash(x)) for x in (a, b)]
-        tx = s.trade(b, a, quantity, price=price, venue=venue, maker=maker, token=address)
+        licensed = self._licensed(venue)
+        buy = s.order(b, True, quantity, price, venue, address)
+        sell = s.order(a, False, quantity, price, venue, address)
+        trade = s.matched(buy, sell, quantity, price, maker)
+        tx = s.settle([trade], venue)
+        self._record(venue, tx, seller=a)
         if tx.named("TradeFailed"):
             rule_id = tx.named("TradeFailed")[0].args["ruleId"]
             self.refusals[rule_id] = self.refusals.get(rule_id, 0) + 1
@@ -103,7 +114,10 @@ class MarketMachine(RuleBasedStateMachine):
                 "a refused trade moved something"
             )
         else:
-            self.settled += 1
+            assert licensed, "KR-LIC-1: a venue without a valid licence settled a trade"
+            self.settled += len(tx.named("TradeSettled"))
+            self.may_fall |= {a, b}  # by the orders each of them signed
+            self.settled_trades.append((venue, trade))
             operator = s.market.venues[venue]["operator"]
             separated, _ = s.call(
                 "MarketRegistry", s.market.registry, "separationCheck", operator, address
@@ -115,6 +129,7 @@ class MarketMachine(RuleBasedStateMachine):
     @rule(sender=investor_index, receiver=investor_index, amount=st.integers(0, 200))
     def transfer(self, sender: int, receiver: int, amount: int) -> None:
         s = self.s
+        self.may_fall.add(s.investors[sender])
         try:
             s.tx(
                 "SecurityToken",
@@ -152,6 +167,7 @@ class MarketMachine(RuleBasedStateMachine):
     def forced_transfer(self, src: int, dst: int, share: int) -> None:
         s = self.s
         source = s.investors[src]
+        self.may_fall.add(source)  # the registrar's forced transfer (KR-LED-2)
         amount = s.balance(source) * share // 100
         try:
             tx = s.tx(
@@ -193,7 +209,12 @@ class MarketMachine(RuleBasedStateMachine):
     @rule(quantity=st.integers(1_000, 50_000), price=st.sampled_from([1_000, 5_000, 20_000]))
     def new_issue(self, quantity: int, price: int) -> None:
         s = self.s
-        token = s.new_issue(f"N{len(self.tokens)}", quantity=quantity, price=price)
+        try:
+            token = s.new_issue(f"N{len(self.tokens)}", quantity=quantity, price=price)
+        except RuleViolation as exc:  # the issuer's account-manager licence was revoked
+            assert exc.rule_id == "KR-LIC-2"
+            self._refused(exc)
+            return
         try:
             s.mint(s.issuer, quantity // 20, token=token)
         except RuleViolation as exc:

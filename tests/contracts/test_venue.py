@@ -141,11 +141,10 @@ def test_kr_set_3_fee_larger_than_proceeds_refuses_the_trade(scene: Scene):
 def test_a_batch_settles_the_good_trades_and_reports_the_bad(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     trades = [
-        (901, scene.token, buyer, seller, 10, PRICE, True),
-        (902, scene.token, buyer, seller, 1_000, PRICE, True),  # short sale
-        (903, scene.token, buyer, seller, 5, PRICE, False),
+        scene.matched(scene.order(buyer, True, q), scene.order(seller, False, q), q, PRICE, m, i)
+        for i, q, m in ((901, 10, True), (902, 1_000, True), (903, 5, False))  # 902: short sale
     ]
-    tx = scene.tx("Venue", scene.venue(), "settleBatch", trades, 0, sender=scene.operator())
+    tx = scene.settle(trades)
     assert [e.args["tradeId"] for e in tx.named("TradeSettled")] == [901, 903]
     assert [(e.args["tradeId"], e.args["ruleId"]) for e in tx.named("TradeFailed")] == [
         (902, "KR-MKT-2")
@@ -157,16 +156,18 @@ def test_kr_set_1_deferred_settlement_is_finalized_by_ksd_on_the_due_date(scene:
     venue = scene.venue()
     scene.tx("Venue", venue, "setSettlementDays", 2, sender=scene.operator())
     seller, buyer = _seller_and_buyer(scene)
-    due = scene.ledger.timestamp() + 2 * DAY
-    accepted = scene.trade(buyer, seller, 10, due=due)
+    accepted = scene.trade(buyer, seller, 10)
     trade_id = accepted.named("TradeAccepted")[0].args["tradeId"]
+    due = accepted.named("TradeAccepted")[0].args["due"]
+    assert due > scene.ledger.timestamp() + DAY, "T+2 falls due on a later business day"
     assert scene.balance(buyer) == 0, "nothing moves before settlement"
     with pytest.raises(RuleViolation) as exc:
         scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.ksd)
     expect_rule(exc, "KR-SET-1", "not-due")
-    with pytest.raises(ContractRevert):
+    with pytest.raises(RuleViolation) as exc:
         scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.operator())
-    scene.ledger.advance_time(2 * DAY)
+    expect_rule(exc, "KR-SET-1", "not-registrar")
+    scene.ledger.set_time(due)
     tx = scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.ksd)
     assert tx.named("TradeSettled")[0].args["tradeId"] == trade_id
     assert scene.balance(buyer) == 10 and scene.cash(seller) == 10 * PRICE
@@ -176,10 +177,10 @@ def test_kr_set_1_a_deferred_trade_fails_at_settlement_if_the_cash_is_gone(scene
     venue = scene.venue()
     scene.tx("Venue", venue, "setSettlementDays", 2, sender=scene.operator())
     seller, buyer = _seller_and_buyer(scene, krw=50_000)
-    accepted = scene.trade(buyer, seller, 10, due=scene.ledger.timestamp() + 2 * DAY)
+    accepted = scene.trade(buyer, seller, 10)
     trade_id = accepted.named("TradeAccepted")[0].args["tradeId"]
     scene.tx("CashToken", scene.market.cash, "transfer", scene.investors[2], 1, sender=buyer)
-    scene.ledger.advance_time(2 * DAY)
+    scene.ledger.set_time(accepted.named("TradeAccepted")[0].args["due"])
     tx = scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.ksd)
     assert refused(tx) == ("KR-MKT-2", "insufficient-cash")
     assert scene.balance(seller) == 100

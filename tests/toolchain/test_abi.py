@@ -25,6 +25,30 @@ def test_settlement_batches_encode_as_eth_abi_does(trades, due):
     assert encode(types, [trades, due]) == abi_encode(types, [trades, due])
 
 
+ORDER = st.tuples(
+    ADDRESS, ADDRESS, ADDRESS, st.booleans(), st.integers(0, 2**256 - 1), st.integers(0, 2**64),
+    st.integers(0, 2**64 - 1), st.integers(0, 2**256 - 1), st.integers(0, 10_000),
+    st.integers(0, 10**9), st.integers(0, 10**9),
+)  # fmt: skip
+WORD = st.binary(min_size=32, max_size=32)
+SIGNED = st.tuples(ORDER, WORD, WORD)
+SIGNED_TRADE = st.tuples(
+    st.integers(0, 2**256 - 1), SIGNED, SIGNED, st.integers(0, 2**64), st.integers(0, 2**64),
+    st.booleans(),
+)  # fmt: skip
+ORDER_TYPE = (
+    "((address,address,address,bool,uint256,uint256,uint64,uint256,uint256,uint256,uint256),"
+    "bytes32,bytes32)"
+)
+SIGNED_TRADE_TYPE = f"(uint256,{ORDER_TYPE},{ORDER_TYPE},uint256,uint256,bool)[]"
+
+
+@given(trades=st.lists(SIGNED_TRADE, max_size=4))
+def test_trades_with_signed_orders_encode_as_eth_abi_does(trades):
+    """Nested static tuples (issue 12's trades carry both signed orders) stay on the fast path."""
+    assert encode([SIGNED_TRADE_TYPE], [trades]) == abi_encode([SIGNED_TRADE_TYPE], [trades])
+
+
 @given(
     text=st.text(max_size=70),
     flag=st.booleans(),

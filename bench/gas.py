@@ -1,0 +1,104 @@
+"""Gas of the main contract functions, measured on the embedded ledger (gas is the EVM's, the
+same on Anvil): the table of issue 3, kept up to date (issue 12: before and after signed orders).
+
+    .venv/bin/python bench/gas.py [--json out/gas.json]
+
+Each figure is one transaction of a fixed scene (bench/settlement.py's market: one listed token,
+a professional buyer and seller, maker 10 / taker 30 bps, four fee transfers per trade), so runs
+compare exactly. Works with the Venue of before issue 12 too (trades without signed orders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from settlement import Trades, prepare, settle_args
+
+from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT
+from simulator.chain.deploy import IssueSpec, Licence, issue_security
+from simulator.chain.ledger import Ledger
+from simulator.chain.revm_ledger import RevmLedger
+
+
+def scene(ledger: Ledger) -> dict[str, Any]:
+    """bench/settlement.py's market, with the roles this table needs."""
+    setup = prepare(ledger, 200)
+    market = setup["market"]
+    setup.update(
+        issuer=market.roles["issuer (bench)"],
+        ksd=market.roles["registrar (KSD)"],
+        regulator=market.roles["regulator (FSC)"],
+        registry=market.registry,
+        investors=market.investors,
+    )
+    return setup
+
+
+def measure() -> dict[str, int]:
+    ledger = RevmLedger.start(accounts=20)
+    s = scene(ledger)
+    orders = Trades(s)
+    venue, operator, token, seller, buyer = (
+        s["venue"],
+        s["operator"],
+        s["token"],
+        s["seller"],
+        s["buyer"],
+    )
+    gas: dict[str, int] = {}
+
+    def tx(name: str, contract: str, address: str, fn: str, *args: Any, sender: str) -> Any:
+        result = ledger.transact(contract, address, fn, *args, sender=sender)
+        gas[name] = result.gas_used
+        return result
+
+    one = tx("Venue.settleBatch, 1 trade (T+0, 4 fee transfers)", "Venue", venue, "settleBatch",
+             *settle_args(orders.take(1)), sender=operator)  # fmt: skip
+    assert one.named("TradeSettled")
+    calls = [("Venue", venue, "settleBatch", settle_args(orders.take(BATCH_LIMIT)), operator)]
+    (batch,) = ledger.transact_many(calls, BATCH_GAS)
+    assert len(batch.named("TradeSettled")) == BATCH_LIMIT
+    gas[f"Venue.settleBatch, per trade in a batch of {BATCH_LIMIT}"] = batch.gas_used // BATCH_LIMIT
+    ledger.transact("Venue", venue, "setSettlementDays", 2, sender=operator)
+    deferred = settle_args(orders.take(1))
+    if len(deferred) == 2:  # before issue 12 the operator gave the due date
+        deferred = (deferred[0], ledger.timestamp() + 2 * 86_400)
+    accepted = tx("Venue.settleBatch, 1 trade accepted for T+2", "Venue", venue, "settleBatch",
+                  *deferred, sender=operator)  # fmt: skip
+    (event,) = accepted.named("TradeAccepted")
+    ledger.set_time(int(event.args["due"]))
+    tx("Venue.finalize, 1 trade", "Venue", venue, "finalize", [int(event.args["tradeId"])],
+       sender=s["ksd"])  # fmt: skip
+    tx("SecurityToken.transfer", "SecurityToken", token, "transfer", buyer, 1, sender=seller)
+    tx("SecurityToken.forcedTransfer", "SecurityToken", token, "forcedTransfer", seller, buyer, 1,
+       "court-order", sender=s["ksd"])  # fmt: skip
+    tx("SecurityToken.mint", "SecurityToken", token, "mint", seller, 10, sender=s["issuer"])
+    firm = ledger.accounts[-1]
+    ledger.transact("MarketRegistry", s["registry"], "registerFirm", firm, 10**10, 0,
+                    sender=s["regulator"])  # fmt: skip
+    tx("MarketRegistry.grantLicence", "MarketRegistry", s["registry"], "grantLicence", firm,
+       int(Licence.SECURITIES_ACCOUNT_MANAGER), sender=s["regulator"])  # fmt: skip
+    other = issue_security(ledger, s["market"], IssueSpec("Gas", "GAS", s["issuer"], 1_000, 1_000))
+    ledger.transact("Venue", venue, "requestListing", other, sender=s["issuer"])
+    tx("Venue.acceptListing", "Venue", venue, "acceptListing", other, sender=operator)
+    return gas
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    gas = measure()
+    width = max(map(len, gas))
+    for name, used in gas.items():
+        print(f"{name:<{width}}  {used:>10,}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(gas, indent=2))
+
+
+if __name__ == "__main__":
+    main()

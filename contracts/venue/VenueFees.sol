@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {VenueListings} from "./VenueListings.sol";
+
+/// @title VenueFees
+/// @notice A venue's fee schedule and the accounts fees go to: each fee is split between the
+/// venue and the registrar, and every fee is an event. Cash moves only inside settlement.
+abstract contract VenueFees is VenueListings {
+    using SafeERC20 for IERC20;
+
+    struct FeeSchedule {
+        uint256 makerBps;
+        uint256 takerBps;
+        uint256 flatFee; // KRW per side per trade
+        uint256 minFee; // KRW per side per trade
+        uint256 listingFee; // KRW, paid by the issuer
+        uint256 venueShareBps; // the venue's share of fees; the rest goes to the registrar
+    }
+
+    IERC20 public immutable cash;
+    address public feeAccount;
+    address public immutable registrarFeeAccount;
+    FeeSchedule internal _fees;
+
+    event FeeScheduleSet(FeeSchedule fees);
+    event FeeAccountSet(address indexed account);
+    event FeeCharged(uint256 indexed tradeId, address indexed payer, address indexed payee, uint256 amount, string kind);
+
+    error ZeroAddress(string field);
+    error FeeShareTooLarge(uint256 venueShareBps);
+
+    constructor(IERC20 cash_, address registrarFeeAccount_) {
+        if (address(cash_) == address(0)) revert ZeroAddress("cash");
+        if (operator == address(0)) revert ZeroAddress("operator");
+        if (registrarFeeAccount_ == address(0)) revert ZeroAddress("registrarFeeAccount");
+        cash = cash_;
+        feeAccount = operator;
+        registrarFeeAccount = registrarFeeAccount_;
+    }
+
+    /// @notice Set the fee schedule. Orders signed under a cheaper one are never charged more.
+    function setFeeSchedule(FeeSchedule calldata fees_) external onlyRole(OPERATOR_ROLE) {
+        if (fees_.venueShareBps > 10_000) revert FeeShareTooLarge(fees_.venueShareBps);
+        _fees = fees_;
+        emit FeeScheduleSet(fees_);
+    }
+
+    function fees() external view returns (FeeSchedule memory) {
+        return _fees;
+    }
+
+    /// @notice The account that receives the venue's share of fees.
+    function setFeeAccount(address account) external onlyRole(OPERATOR_ROLE) {
+        if (account == address(0)) revert ZeroAddress("feeAccount");
+        feeAccount = account;
+        emit FeeAccountSet(account);
+    }
+
+    /// @notice One side's fee for a trade worth `value` KRW.
+    function feeFor(uint256 value, bool maker) public view returns (uint256 fee) {
+        fee = value * (maker ? _fees.makerBps : _fees.takerBps) / 10_000 + _fees.flatFee;
+        if (fee < _fees.minFee) fee = _fees.minFee;
+    }
+
+    function _chargeListingFee(address issuer) internal override {
+        uint256 fee = _fees.listingFee;
+        if (fee > 0) _payFee(0, issuer, issuer, fee, "listing");
+    }
+
+    /// @dev Split one fee between the venue and the registrar; `source` is whose cash moves
+    /// (the seller's fee is withheld from the buyer's payment), `payer` who bears it.
+    function _payFee(uint256 tradeId, address payer, address source, uint256 fee, string memory kind) internal {
+        uint256 venuePart = fee * _fees.venueShareBps / 10_000;
+        uint256 registrarPart = fee - venuePart;
+        if (venuePart > 0) {
+            _safeCashTransfer(source, feeAccount, venuePart);
+            emit FeeCharged(tradeId, payer, feeAccount, venuePart, kind);
+        }
+        if (registrarPart > 0) {
+            _safeCashTransfer(source, registrarFeeAccount, registrarPart);
+            emit FeeCharged(tradeId, payer, registrarFeeAccount, registrarPart, kind);
+        }
+    }
+
+    /// @dev Cash of a holder moves only for a fill of its signed order (SignedOrders).
+    function _safeCashTransfer(address from, address to, uint256 amount) internal {
+        // A DvP venue pulls the buyer's cash, only for fills of orders the buyer signed
+        // (SignedOrders._consume runs before any delivery); triaged in contracts/SLITHER.md.
+        // slither-disable-next-line arbitrary-send-erc20
+        cash.safeTransferFrom(from, to, amount);
+    }
+}
