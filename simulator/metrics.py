@@ -1,6 +1,6 @@
 """Metrics of a run: pure functions from the event tables (`EventLog.tables()`) to DataFrames.
 
-Fees (KRW and bps of settled value), liquidity per venue and asset (spreads, depth, volume,
+Fees (KRW and bps of traded value), liquidity per venue and asset (spreads, depth, volume,
 turnover, Amihud illiquidity, fill rates), settlement latencies and fails, venue market shares
 with the HHI, outcomes per investor class, refusals by rule and stage; `all_metrics` gathers the
 tables and `summary` digests them into a small JSON-serialisable dict of headline figures.
@@ -8,6 +8,10 @@ tables and `summary` digests them into a small JSON-serialisable dict of headlin
 No I/O, no randomness; rows are sorted by their grouping keys ("ALL" rows come last). A missing
 or empty table is read as an empty one with its event's columns, so nothing raises on an empty
 log: the result is then an empty frame with its columns, or NaN values.
+
+"Traded value" means one thing everywhere: the matched value, quantity * price of every matched
+trade (settled or not); settled value is named as such. Trading fees (maker/taker, charged per
+trade) are kept apart from one-off fees (listing, underwriting), which no traded value explains.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ _STATS = ["mean", "p50", "p95", "p99"]
 # fmt: off
 COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`, in order
     "fees": [*FEE_KEYS, "krw", "bps_of_traded_value", "count"],
-    "fees_by_party": ["party_type", "paid_krw", "received_krw", "paid_bps"],
+    "fees_by_party": [
+        "party_type", "paid_krw", "received_krw", "paid_trading_krw", "traded_value", "paid_bps",
+    ],
     "liquidity": [
         *KEYS, "quoted_spread_bps", "effective_spread_bps", "depth_at_best", "two_sided_share",
         "trade_count", "traded_quantity", "traded_value", "turnover", "amihud", "fill_rate",
@@ -43,7 +49,7 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
         "settled", "failed", "fail_rate",
     ],
     "settlement_fails": ["venue", "rule_id", "reason", "count"],
-    "market_shares": ["asset", "venue", "traded_value", "share", "hhi"],
+    "market_shares": ["asset", "venue", "settled_value", "share", "hhi"],
     "investor_outcomes": [
         "investor_class", "investors", "start_wealth", "end_wealth", "pnl", "pnl_pct",
         "traded_value", "fees_paid", "refusals",
@@ -63,10 +69,21 @@ def _table(tables: Tables, event_type: type[ev.Event]) -> pd.DataFrame:
     )
 
 
-def _settled_value(tables: Tables) -> float:
-    """Total settled value of all trades (KRW); NaN when nothing settled."""
-    total = float(_table(tables, ev.TradeSettled)["value"].sum())
+TRADING_FEES = ("maker", "taker")  # charged per trade; every other kind is a one-off fee
+
+
+def _traded_value(tables: Tables) -> float:
+    """Total matched value of all trades (KRW); NaN when nothing traded."""
+    total = float(_traded(tables)["value"].sum())
     return total if total > 0 else math.nan
+
+
+def _party_traded_value(tables: Tables) -> pd.Series:
+    """Traded value per party type ("investor:<class>"): both sides of every trade it took."""
+    trades = _traded(tables)
+    sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
+    traded = pd.concat(sides).groupby(level=0).sum()
+    return traded.rename(index=lambda c: f"investor:{c}")
 
 
 def _traded(tables: Tables) -> pd.DataFrame:
@@ -80,18 +97,27 @@ def fees(tables: Tables) -> pd.DataFrame:
     out = charged.groupby(FEE_KEYS, as_index=False).agg(
         krw=("amount", "sum"), count=("amount", "size")
     )
-    out["bps_of_traded_value"] = out["krw"] / _settled_value(tables) * 1e4
+    out["bps_of_traded_value"] = out["krw"] / _traded_value(tables) * 1e4
     return out[COLUMNS["fees"]].reset_index(drop=True)
 
 
 def fees_by_party(tables: Tables) -> pd.DataFrame:
+    """Per party type: all fees paid and received, and the trading fees it paid in bps of its
+    own traded value (NaN for a party that does not trade, such as an issuer)."""
     charged = _table(tables, ev.FeeCharged)
-    paid = charged.groupby("payer_type")["amount"].sum()
-    received = charged.groupby("payee_type")["amount"].sum()
-    out = pd.DataFrame({"paid_krw": paid, "received_krw": received}).fillna(0).astype("int64")
-    out = out.rename_axis("party_type").sort_index().reset_index()
-    out["paid_bps"] = out["paid_krw"] / _settled_value(tables) * 1e4
-    return out[COLUMNS["fees_by_party"]]
+    trading = charged[charged["fee_kind"].isin(TRADING_FEES)]
+    out = pd.DataFrame(
+        {
+            "paid_krw": charged.groupby("payer_type")["amount"].sum(),
+            "received_krw": charged.groupby("payee_type")["amount"].sum(),
+            "paid_trading_krw": trading.groupby("payer_type")["amount"].sum(),
+        }
+    )
+    out = out.fillna(0).astype("int64").rename_axis("party_type").sort_index()
+    own = _party_traded_value(tables).reindex(out.index).fillna(0).astype("int64")
+    out["traded_value"] = own
+    out["paid_bps"] = out["paid_trading_krw"] / own.where(own > 0).astype(float) * 1e4
+    return out.reset_index()[COLUMNS["fees_by_party"]]
 
 
 def _quote_stats(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -225,9 +251,9 @@ def market_shares(tables: Tables) -> pd.DataFrame:
     per_asset = settled.groupby(["asset", "venue"], as_index=False)["value"].sum()
     overall = settled.groupby("venue", as_index=False)["value"].sum().assign(asset=ALL)
     out = pd.concat([per_asset, overall], ignore_index=True)
-    out = out.rename(columns={"value": "traded_value"})
-    total = out.groupby("asset")["traded_value"].transform("sum").astype(float)
-    out["share"] = out["traded_value"] / total.where(total > 0)
+    out = out.rename(columns={"value": "settled_value"})
+    total = out.groupby("asset")["settled_value"].transform("sum").astype(float)
+    out["share"] = out["settled_value"] / total.where(total > 0)
     hhi = ((out["share"] * 100) ** 2).groupby(out["asset"]).transform("sum")
     out["hhi"] = hhi.where(total > 0)
     return out[COLUMNS["market_shares"]]
@@ -251,9 +277,7 @@ def investor_outcomes(tables: Tables) -> pd.DataFrame:
     )
     out["pnl"] = out["end_wealth"] - out["start_wealth"]
     out["pnl_pct"] = out["pnl"] / out["start_wealth"].where(out["start_wealth"] != 0) * 100
-    trades = _traded(tables)
-    sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
-    traded = pd.concat(sides).groupby(level=0).sum()
+    traded = _party_traded_value(tables).rename(index=lambda p: p.removeprefix("investor:"))
     out["traded_value"] = traded.reindex(out.index, fill_value=0).astype("int64")
     paid = _table(tables, ev.FeeCharged).groupby("payer_type")["amount"].sum()
     payer_types = [f"investor:{c}" for c in out.index]
@@ -302,9 +326,11 @@ def _get(metrics: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
 def summary(metrics: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     shares = _get(metrics, "market_shares")
     overall = shares[shares["asset"] == ALL]
-    total = float(overall["traded_value"].sum())
+    total = float(overall["settled_value"].sum())
     fees_krw = int(_get(metrics, "fees")["krw"].sum())
+    trading = int(_get(metrics, "fees_by_party")["paid_trading_krw"].sum())
     liq = _get(metrics, "liquidity")
+    traded = float(liq["traded_value"].sum())
     settle = _get(metrics, "settlement")
     row = settle[settle["venue"] == ALL]
     at = row.iloc[0] if len(row) else pd.Series(index=settle.columns, dtype=float)
@@ -312,8 +338,12 @@ def summary(metrics: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     return {
         "total_settled_value_krw": int(total),
         "trade_count": int(liq["trade_count"].sum()),
+        "traded_value_krw": int(traded),
         "fees_krw": fees_krw,
-        "fees_bps": _num(fees_krw / total * 1e4 if total > 0 else None),
+        "trading_fees_krw": trading,
+        "one_off_fees_krw": fees_krw - trading,
+        # what a party pays per side of a trade: each trade is traded by a buyer and a seller
+        "fees_bps": _num(trading / (2 * traded) * 1e4 if traded > 0 else None),
         "market_share": {
             str(v): _num(s) for v, s in zip(overall["venue"], overall["share"], strict=True)
         },

@@ -127,16 +127,17 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
 def test_fees(tables: dict[str, pd.DataFrame]) -> None:
     out = m.fees(tables)
     assert list(out.columns) == m.COLUMNS["fees"]
-    # bps of the 140,000 KRW settled: 28 -> 2, 70 + 140 = 210 -> 15, 140 -> 10, 1,400 -> 100
+    # bps of the 200,000 KRW traded (matched, T2 included): 28 -> 1.4, 70 + 140 = 210 -> 10.5,
+    # 140 -> 7, 1,400 -> 70
     assert records(out) == [
         dict(payer_type="investor:general", payee_type="registrar", payee="KSD", venue="alpha",
-             krw=28, bps_of_traded_value=pytest.approx(2.0), count=1),
+             krw=28, bps_of_traded_value=pytest.approx(1.4), count=1),
         dict(payer_type="investor:general", payee_type="venue", payee="alpha", venue="alpha",
-             krw=210, bps_of_traded_value=pytest.approx(15.0), count=2),
+             krw=210, bps_of_traded_value=pytest.approx(10.5), count=2),
         dict(payer_type="investor:professional", payee_type="venue", payee="alpha",
-             venue="alpha", krw=140, bps_of_traded_value=pytest.approx(10.0), count=1),
+             venue="alpha", krw=140, bps_of_traded_value=pytest.approx(7.0), count=1),
         dict(payer_type="issuer", payee_type="venue", payee="beta", venue="beta",
-             krw=1_400, bps_of_traded_value=pytest.approx(100.0), count=1),
+             krw=1_400, bps_of_traded_value=pytest.approx(70.0), count=1),
     ]  # fmt: skip
 
 
@@ -152,8 +153,13 @@ def test_fees_by_party(tables: dict[str, pd.DataFrame]) -> None:
     ]
     assert list(out["paid_krw"]) == [28 + 70 + 140, 140, 1_400, 0, 0]
     assert list(out["received_krw"]) == [0, 0, 0, 28, 70 + 140 + 140 + 1_400]
-    # 238 / 140,000 * 1e4 = 17 bps
-    assert list(out["paid_bps"]) == pytest.approx([17.0, 10.0, 100.0, 0.0, 0.0])
+    assert list(out["paid_trading_krw"]) == [28 + 70 + 140, 140, 0, 0, 0]  # listing: one-off
+    # each party's own traded value (both sides): general 230,000, professional 170,000
+    assert list(out["traded_value"]) == [230_000, 170_000, 0, 0, 0]
+    # 238 / 230,000 * 1e4 = 10.35 bps; 140 / 170,000 * 1e4 = 8.24; no traded value: NaN
+    assert list(out["paid_bps"]) == pytest.approx(
+        [238 / 230_000 * 1e4, 140 / 170_000 * 1e4, NAN, NAN, NAN], nan_ok=True
+    )
 
 
 def test_liquidity(tables: dict[str, pd.DataFrame]) -> None:
@@ -251,7 +257,7 @@ def test_settlement_fails(tables: dict[str, pd.DataFrame]) -> None:
 def test_market_shares(tables: dict[str, pd.DataFrame]) -> None:
     out = m.market_shares(tables)
     assert list(out.columns) == m.COLUMNS["market_shares"]
-    assert list(zip(out["asset"], out["venue"], out["traded_value"], strict=True)) == [
+    assert list(zip(out["asset"], out["venue"], out["settled_value"], strict=True)) == [
         ("APT", "alpha", 90_400),
         ("APT", "beta", 9_600),
         ("ART", "alpha", 30_000),
@@ -308,8 +314,11 @@ def test_summary(tables: dict[str, pd.DataFrame]) -> None:
     assert out == {
         "total_settled_value_krw": 140_000,
         "trade_count": 6,
+        "traded_value_krw": 200_000,
         "fees_krw": 1_778,
-        "fees_bps": 127.0,  # 1,778 / 140,000 * 1e4
+        "trading_fees_krw": 378,  # 28 + 70 + 140 + 140; the 1,400 listing fee is one-off
+        "one_off_fees_krw": 1_400,
+        "fees_bps": 9.45,  # 378 / (2 sides * 200,000) * 1e4
         "market_share": {"alpha": 0.86, "beta": 0.14},
         "hhi": 7_592.0,
         "order_to_match_mean_s": 61.0,
