@@ -25,13 +25,15 @@ RULE_IDS = (
     "KR-ISS-1", "KR-ISS-2", "KR-DIS-1", "KR-LED-1", "KR-LED-2",
 )  # fmt: skip
 
-Krw = Annotated[int, Field(ge=0, description="Korean won")]
+MAX_KRW = 10**15  # a thousand trillion won: far above any real amount, far below uint256
+Krw = Annotated[int, Field(ge=0, le=MAX_KRW, description="Korean won")]
 Bps = Annotated[int, Field(ge=0, le=10_000, description="basis points")]
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no .inf or .nan: every figure of a scenario is a finite number
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TradingHours(Strict):
@@ -190,9 +192,10 @@ LedgerBackend = Literal["anvil", "revm"]
 
 class Ledger(Strict):
     backend: LedgerBackend = Field(
-        "anvil",
-        description="anvil: a local Anvil node over JSON-RPC; revm: the same contracts run "
-        "in-process (embedded EVM), same results, much faster",
+        "revm",
+        description="revm (the default): the compiled contracts run in-process on an embedded "
+        "EVM, same results as Anvil and much faster; anvil: a local Anvil node over JSON-RPC, "
+        "which other tools (wallets, cast) can attach to",
     )
 
 
@@ -308,11 +311,50 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
         raise ScenarioError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from None
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioError(str(path), [("", f"file is larger than {MAX_SCENARIO_BYTES:,} bytes")])
+    return parse_scenario(load_yaml(raw, str(path)), str(path), overrides)
+
+
+def load_yaml(raw: bytes | str, source: str) -> Any:
+    """Parse YAML, refusing duplicate keys (which would silently win) and impossible dates
+    (2027-02-30), each with its field path."""
     try:
-        data = yaml.safe_load(raw)
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        problems = _node_problems(node, "", 0) if node is not None else []
+        if problems:
+            raise ScenarioError(source, problems)
+        return yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        raise ScenarioError(str(path), [("", f"not valid YAML: {exc}")]) from None
-    return parse_scenario(data, str(path), overrides)
+        raise ScenarioError(source, [("", f"not valid YAML: {exc}")]) from None
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _node_problems(node: yaml.Node, path: str, depth: int) -> list[tuple[str, str]]:
+    if depth > 64:
+        return [(path, "nested too deeply (at most 64 levels)")]
+    problems: list[tuple[str, str]] = []
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            where = f"{path}.{key}" if path else key
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                problems.append(
+                    (where, f"duplicate key on line {line} (first on line {first_line[key]})")
+                )
+            first_line.setdefault(key, line)
+            problems += _node_problems(value_node, where, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            problems += _node_problems(item, f"{path}.{i}" if path else str(i), depth + 1)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+        try:
+            yaml.safe_load(node.value)
+        except ValueError as exc:
+            problems.append((path, f"not a real date or time: {node.value} ({exc})"))
+    return problems
 
 
 class OverrideError(ValueError):

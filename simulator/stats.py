@@ -125,14 +125,14 @@ def _one_outlier(diffs: np.ndarray) -> bool:
 
 def _verdict(n: int, diffs: np.ndarray, low: float, high: float) -> str:
     if n == 0:
-        return "no seed has a value in both arms"
+        return "no value in both arms"
     if n == 1:
-        return "one seed: no interval; run more seeds to tell the arms apart"
+        return "one seed: no interval, add seeds"
     if float(np.ptp(diffs)) == 0.0:
         return "same difference on every seed" if diffs[0] else "identical on every seed"
     if low <= 0 <= high:
-        more = f" (only {n} seeds: add more)" if n < MIN_SEEDS else ""
-        return f"cannot tell apart with {n} seeds: the interval includes 0{more}"
+        more = ", add seeds" if n < MIN_SEEDS else ""
+        return f"cannot tell apart with {n} seeds{more}"
     direction = "higher" if low > 0 else "lower"
-    caution = f" (only {n} seeds: treat with care)" if n < MIN_SEEDS else ""
+    caution = f" (only {n} seeds)" if n < MIN_SEEDS else ""
     return f"{direction} than the baseline{caution}"
