@@ -207,6 +207,24 @@ def run_with_progress(loaded: Any, seed: int | None, ledger: str | None) -> Any:
         raise fail(exc) from None
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def test(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(help="Your test files or folders, and any pytest options (-x, -k NAME)."),
+    ] = None,
+) -> None:
+    """Run your own rule tests (pytest) with stosim's fixtures and strategies, from any folder.
+
+    Brownie's own pytest plugin is kept out (it would take over the chain), and stosim's
+    fixtures (a fresh Anvil, a deployed market, snapshot isolation) are loaded."""
+    import pytest
+
+    plugins = ["-p", "no:pytest-brownie", "-p", "simulator.testing.fixtures"]
+    quiet = ["-W", "ignore:rpc\\.\\w+ should not be called directly:FutureWarning"]
+    raise typer.Exit(int(pytest.main([*plugins, *quiet, *(args or [])])))
+
+
 @app.command()
 def rules() -> None:
     """Print the rule-coverage table: where each rule is enforced and which tests check it."""

@@ -33,7 +33,8 @@ table.figures { border-collapse: collapse; margin: 8px 0 16px; }
 table.figures th, table.figures td { border-bottom: 1px solid #e2e5ee; padding: 4px 10px;
        text-align: right; vertical-align: top; }
 table.figures th:first-child, table.figures td:first-child { text-align: left; }
-table.figures th { background: #f3f5fa; font-weight: 600; }
+table.figures th { background: #f3f5fa; font-weight: 600; max-width: 120px; }
+.scroll { overflow-x: auto; }
 .chart { width: 100%; margin: 8px 0 20px; } .grid { display: grid;
        grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 12px 28px; }
 .warn { color: #8a4b00; }
@@ -41,11 +42,14 @@ table.figures th { background: #f3f5fa; font-weight: 600; }
 
 
 @functools.cache
-def _bundle() -> str:
+def vega_javascript() -> str:
+    """Vega, Vega-Lite and vega-embed in one script (built once per process). Only the globals
+    vegaEmbed, vegaLite and vega are set: the bundle's own top-level names (such as `$`) are
+    wrapped in a function so that they cannot clash with the page's."""
     import vl_convert
 
     bundle: Any = vl_convert.javascript_bundle  # its stub wants a snippet; none is the default
-    return str(bundle(vl_version=VEGA_LITE))
+    return f"(() => {{\n{bundle(vl_version=VEGA_LITE)}\n}})();"
 
 
 @dataclass
@@ -73,7 +77,10 @@ class Page:
     ) -> None:
         """A table of figures. `metric_column` names the column of metric keys (shown as labels
         with units); the `unit_columns` are formatted in their row's metric's unit."""
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+        head = "".join(
+            f'<th data-column="{html.escape(str(c))}">{html.escape(str(c).replace("_", " "))}</th>'
+            for c in frame.columns
+        )
         body = []
         for _, row in frame.iterrows():
             metric = str(row[metric_column]) if metric_column else None
@@ -83,8 +90,8 @@ class Page:
             ]
             body.append("<tr>" + "".join(cells) + "</tr>")
         self.parts.append(
-            f'<table class="figures" data-csv="{html.escape(csv)}"><thead><tr>{head}</tr>'
-            f"</thead><tbody>{''.join(body)}</tbody></table>"
+            f'<div class="scroll"><table class="figures" data-csv="{html.escape(csv)}"><thead>'
+            f"<tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         )
 
     @staticmethod
@@ -117,7 +124,7 @@ class Page:
         specs = json.dumps(self.specs).replace("</", "<\\/")  # no early </script>
         return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(self.title)}</title>
-<style>{CSS}</style><script>{_bundle()}</script></head>
+<style>{CSS}</style><script>{vega_javascript()}</script></head>
 <body><h1>{html.escape(self.title)}</h1>
 {chr(10).join(self.parts)}
 <script>

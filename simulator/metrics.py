@@ -1,6 +1,6 @@
 """Metrics of a run: pure functions from the event tables (`EventLog.tables()`) to DataFrames.
 
-Fees (KRW and bps of traded value), liquidity per venue and asset (spreads, depth, volume,
+Fees (KRW and bps of settled value), liquidity per venue and asset (spreads, depth, volume,
 turnover, Amihud illiquidity, fill rates), settlement latencies and fails, venue market shares
 with the HHI, outcomes per investor class, refusals by rule and stage; `all_metrics` gathers the
 tables and `summary` digests them into a small JSON-serialisable dict of headline figures.
@@ -10,8 +10,9 @@ or empty table is read as an empty one with its event's columns, so nothing rais
 log: the result is then an empty frame with its columns, or NaN values.
 
 "Traded value" means one thing everywhere: the matched value, quantity * price of every matched
-trade (settled or not); settled value is named as such. Trading fees (maker/taker, charged per
-trade) are kept apart from one-off fees (listing, underwriting), which no traded value explains.
+trade (settled or not); settled value is named as such. Trading fees (maker/taker) are charged
+when a trade settles, so their bps are of settled value; they are kept apart from one-off fees
+(listing, underwriting), which no trade explains.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ _STATS = ["mean", "p50", "p95", "p99"]
 
 # fmt: off
 COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`, in order
-    "fees": [*FEE_KEYS, "krw", "bps_of_traded_value", "count"],
+    "fees": [*FEE_KEYS, "krw", "bps_of_settled_value", "count"],
     "fees_by_party": [
-        "party_type", "paid_krw", "received_krw", "paid_trading_krw", "traded_value", "paid_bps",
+        "party_type", "paid_krw", "received_krw", "paid_trading_krw", "settled_value", "paid_bps",
     ],
     "liquidity": [
         *KEYS, "quoted_spread_bps", "effective_spread_bps", "depth_at_best", "two_sided_share",
@@ -72,15 +73,18 @@ def _table(tables: Tables, event_type: type[ev.Event]) -> pd.DataFrame:
 TRADING_FEES = ("maker", "taker")  # charged per trade; every other kind is a one-off fee
 
 
-def _traded_value(tables: Tables) -> float:
-    """Total matched value of all trades (KRW); NaN when nothing traded."""
-    total = float(_traded(tables)["value"].sum())
+def _settled_value(tables: Tables) -> float:
+    """Total settled value of all trades (KRW); NaN when nothing settled."""
+    total = float(_table(tables, ev.TradeSettled)["value"].sum())
     return total if total > 0 else math.nan
 
 
-def _party_traded_value(tables: Tables) -> pd.Series:
-    """Traded value per party type ("investor:<class>"): both sides of every trade it took."""
+def _party_value(tables: Tables, settled: bool = False) -> pd.Series:
+    """Traded (or only settled) value per party type ("investor:<class>"), both sides of every
+    trade it took."""
     trades = _traded(tables)
+    if settled:
+        trades = trades[trades["trade_id"].isin(_table(tables, ev.TradeSettled)["trade_id"])]
     sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
     traded = pd.concat(sides).groupby(level=0).sum()
     return traded.rename(index=lambda c: f"investor:{c}")
@@ -97,13 +101,13 @@ def fees(tables: Tables) -> pd.DataFrame:
     out = charged.groupby(FEE_KEYS, as_index=False).agg(
         krw=("amount", "sum"), count=("amount", "size")
     )
-    out["bps_of_traded_value"] = out["krw"] / _traded_value(tables) * 1e4
+    out["bps_of_settled_value"] = out["krw"] / _settled_value(tables) * 1e4
     return out[COLUMNS["fees"]].reset_index(drop=True)
 
 
 def fees_by_party(tables: Tables) -> pd.DataFrame:
     """Per party type: all fees paid and received, and the trading fees it paid in bps of its
-    own traded value (NaN for a party that does not trade, such as an issuer)."""
+    own settled value (NaN for a party that does not trade, such as an issuer)."""
     charged = _table(tables, ev.FeeCharged)
     trading = charged[charged["fee_kind"].isin(TRADING_FEES)]
     out = pd.DataFrame(
@@ -114,8 +118,8 @@ def fees_by_party(tables: Tables) -> pd.DataFrame:
         }
     )
     out = out.fillna(0).astype("int64").rename_axis("party_type").sort_index()
-    own = _party_traded_value(tables).reindex(out.index).fillna(0).astype("int64")
-    out["traded_value"] = own
+    own = _party_value(tables, settled=True).reindex(out.index).fillna(0).astype("int64")
+    out["settled_value"] = own
     out["paid_bps"] = out["paid_trading_krw"] / own.where(own > 0).astype(float) * 1e4
     return out.reset_index()[COLUMNS["fees_by_party"]]
 
@@ -277,7 +281,7 @@ def investor_outcomes(tables: Tables) -> pd.DataFrame:
     )
     out["pnl"] = out["end_wealth"] - out["start_wealth"]
     out["pnl_pct"] = out["pnl"] / out["start_wealth"].where(out["start_wealth"] != 0) * 100
-    traded = _party_traded_value(tables).rename(index=lambda p: p.removeprefix("investor:"))
+    traded = _party_value(tables).rename(index=lambda p: p.removeprefix("investor:"))
     out["traded_value"] = traded.reindex(out.index, fill_value=0).astype("int64")
     paid = _table(tables, ev.FeeCharged).groupby("payer_type")["amount"].sum()
     payer_types = [f"investor:{c}" for c in out.index]
@@ -342,8 +346,8 @@ def summary(metrics: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         "fees_krw": fees_krw,
         "trading_fees_krw": trading,
         "one_off_fees_krw": fees_krw - trading,
-        # what a party pays per side of a trade: each trade is traded by a buyer and a seller
-        "fees_bps": _num(trading / (2 * traded) * 1e4 if traded > 0 else None),
+        # what a party pays per side of a settled trade (a buyer and a seller each)
+        "fees_bps": _num(trading / (2 * total) * 1e4 if total > 0 else None),
         "market_share": {
             str(v): _num(s) for v, s in zip(overall["venue"], overall["share"], strict=True)
         },

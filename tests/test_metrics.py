@@ -127,17 +127,16 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
 def test_fees(tables: dict[str, pd.DataFrame]) -> None:
     out = m.fees(tables)
     assert list(out.columns) == m.COLUMNS["fees"]
-    # bps of the 200,000 KRW traded (matched, T2 included): 28 -> 1.4, 70 + 140 = 210 -> 10.5,
-    # 140 -> 7, 1,400 -> 70
+    # bps of the 140,000 KRW settled: 28 -> 2, 70 + 140 = 210 -> 15, 140 -> 10, 1,400 -> 100
     assert records(out) == [
         dict(payer_type="investor:general", payee_type="registrar", payee="KSD", venue="alpha",
-             krw=28, bps_of_traded_value=pytest.approx(1.4), count=1),
+             krw=28, bps_of_settled_value=pytest.approx(2.0), count=1),
         dict(payer_type="investor:general", payee_type="venue", payee="alpha", venue="alpha",
-             krw=210, bps_of_traded_value=pytest.approx(10.5), count=2),
+             krw=210, bps_of_settled_value=pytest.approx(15.0), count=2),
         dict(payer_type="investor:professional", payee_type="venue", payee="alpha",
-             venue="alpha", krw=140, bps_of_traded_value=pytest.approx(7.0), count=1),
+             venue="alpha", krw=140, bps_of_settled_value=pytest.approx(10.0), count=1),
         dict(payer_type="issuer", payee_type="venue", payee="beta", venue="beta",
-             krw=1_400, bps_of_traded_value=pytest.approx(70.0), count=1),
+             krw=1_400, bps_of_settled_value=pytest.approx(100.0), count=1),
     ]  # fmt: skip
 
 
@@ -154,11 +153,13 @@ def test_fees_by_party(tables: dict[str, pd.DataFrame]) -> None:
     assert list(out["paid_krw"]) == [28 + 70 + 140, 140, 1_400, 0, 0]
     assert list(out["received_krw"]) == [0, 0, 0, 28, 70 + 140 + 140 + 1_400]
     assert list(out["paid_trading_krw"]) == [28 + 70 + 140, 140, 0, 0, 0]  # listing: one-off
-    # each party's own traded value (both sides): general 230,000, professional 170,000
-    assert list(out["traded_value"]) == [230_000, 170_000, 0, 0, 0]
-    # 238 / 230,000 * 1e4 = 10.35 bps; 140 / 170,000 * 1e4 = 8.24; no traded value: NaN
+    # each party's own settled value (both sides; T2 failed): general bought 50,000 + 9,600 +
+    # 30,000 and sold 40,400 + 30,000 + 10,000; professional bought 40,400 + 10,000 and sold
+    # 50,000 + 9,600
+    assert list(out["settled_value"]) == [170_000, 110_000, 0, 0, 0]
+    # 238 / 170,000 * 1e4 = 14 bps; 140 / 110,000 * 1e4 = 12.7; no settled value: NaN
     assert list(out["paid_bps"]) == pytest.approx(
-        [238 / 230_000 * 1e4, 140 / 170_000 * 1e4, NAN, NAN, NAN], nan_ok=True
+        [14.0, 140 / 110_000 * 1e4, NAN, NAN, NAN], nan_ok=True
     )
 
 
@@ -318,7 +319,7 @@ def test_summary(tables: dict[str, pd.DataFrame]) -> None:
         "fees_krw": 1_778,
         "trading_fees_krw": 378,  # 28 + 70 + 140 + 140; the 1,400 listing fee is one-off
         "one_off_fees_krw": 1_400,
-        "fees_bps": 9.45,  # 378 / (2 sides * 200,000) * 1e4
+        "fees_bps": 13.5,  # 378 / (2 sides * 140,000 settled) * 1e4
         "market_share": {"alpha": 0.86, "beta": 0.14},
         "hhi": 7_592.0,
         "order_to_match_mean_s": 61.0,

@@ -63,10 +63,11 @@ def test_dashboard_starts_a_run_and_charts_it(
     wait.until(lambda d: "finished" in d.find_element(By.ID, "run-title").text)
     assert not browser.find_element(By.ID, "run-view").get_attribute("hidden")
 
-    # the charts were drawn: their canvases are no longer blank
+    # the charts were drawn (Vega renders each into a canvas) from the server's definitions
     for chart in ("fees-chart", "spread-chart", "depth-chart", "settle-chart"):
+        wait.until(lambda d, c=chart: d.find_elements(By.CSS_SELECTOR, f"#{c} canvas"))
         blank = browser.execute_script(
-            "const c = document.getElementById(arguments[0]);"
+            "const c = document.querySelector('#' + arguments[0] + ' canvas');"
             "const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
             "return !pixels.some(v => v !== 0);",
             chart,
@@ -82,7 +83,10 @@ def test_dashboard_starts_a_run_and_charts_it(
 
     browser.find_element(By.CSS_SELECTOR, "input[data-compare]").click()
     browser.find_element(By.ID, "compare-selected").click()
-    wait.until(lambda d: "fees_krw" in d.find_element(By.ID, "comparison").text)
+    wait.until(
+        lambda d: "all fees (trading and one-off) (KRW)" in d.find_element(By.ID, "comparison").text
+    )
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fee-structure-chart canvas"))
     browser.save_screenshot(str(tmp_path / "dashboard.png"))
 
 
@@ -115,6 +119,7 @@ def test_dashboard_starts_a_sweep_and_shows_its_intervals(
     wait.until(lambda d: "95% confidence interval" in d.find_element(By.ID, "sweep-results").text)
     results = browser.find_element(By.ID, "sweep-results").text
     assert "5, 2, 6" in results and "20, 2, 6" in results and ".." in results
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sweep-chart canvas"))
 
     grid.clear()
     grid.send_keys('{"market.days": [-1]}')
