@@ -21,6 +21,8 @@ DATA = alt.Data(name="rows")
 START = alt.param(name="start_ms", value=0)
 DAY_S = 86_400
 WIDTH = 560
+# panels in the rows' order (the headline order), not alphabetically: rows carry `order`
+BY_ORDER = alt.EncodingSortField(field="order", op="min")
 
 
 def _time_axis() -> alt.X:
@@ -163,7 +165,7 @@ def fee_structure() -> alt.Chart:
 
 
 def headline_bars() -> alt.Chart:
-    """Rows: run, metric (label with unit), value: one panel per metric."""
+    """Rows: run, metric (label with unit), value, order (of the panel): a panel per metric."""
     return (
         alt.Chart(DATA, width=300, height=alt.Step(18))
         .mark_bar()
@@ -173,14 +175,14 @@ def headline_bars() -> alt.Chart:
             color=alt.Color("run:N", legend=None),
             tooltip=["run:N", "metric:N", alt.Tooltip("value:Q", format=",.4~f")],
         )
-        .facet(facet=alt.Facet("metric:N", title=None), columns=3)
+        .facet(facet=alt.Facet("metric:N", title=None, sort=BY_ORDER), columns=3)
         .resolve_scale(x="independent")
     )
 
 
 def intervals() -> alt.Chart:
-    """Rows: arm, metric (label with unit), value, low, high: a point and its 95% interval per
-    arm, one panel per metric, with a line at 0 (for differences to a baseline)."""
+    """Rows: arm, metric (label with unit), value, low, high, order (of the panel): a point and
+    its 95% interval per arm, a panel per metric, with a line at 0 (for differences)."""
     base = alt.Chart(width=300, height=alt.Step(22))
     tips = [
         "arm:N",
@@ -200,9 +202,9 @@ def intervals() -> alt.Chart:
         ),
         data=DATA,
     )
-    return layers.facet(facet=alt.Facet("metric:N", title=None), columns=2).resolve_scale(
-        x="independent"
-    )
+    return layers.facet(
+        facet=alt.Facet("metric:N", title=None, sort=BY_ORDER), columns=2
+    ).resolve_scale(x="independent")
 
 
 TEMPLATES: dict[str, Callable[[], alt.TopLevelMixin]] = {

@@ -37,7 +37,7 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("settlement_fails", "settlement fails", "trades"),
 )
 BY_KEY = {h.key: h for h in HEADLINES}
-PREFIXES = {"market_share.": ("market share", "share"), "refusals.": ("refusals", "refusals")}
+PREFIXES = {"market_share.": ("market share", "%"), "refusals.": ("refusals", "")}
 
 
 def headline(key: str) -> Headline:
@@ -46,7 +46,7 @@ def headline(key: str) -> Headline:
         return BY_KEY[key]
     for prefix, (label, unit) in PREFIXES.items():
         if key.startswith(prefix):
-            return Headline(key, f"{label} {key[len(prefix) :]}", unit, 3 if unit == "share" else 0)
+            return Headline(key, f"{label} {key[len(prefix) :]}", unit, 3 if unit == "%" else 0)
     return Headline(key, key.replace("_", " "), "")
 
 
@@ -70,7 +70,7 @@ def fmt(value: Any, head: Headline, signed: bool = False) -> str:
     if head.unit == "s":
         text = duration(float(value))
         return f"+{text}" if signed and value > 0 else text
-    if head.unit == "share":
+    if head.unit == "%":  # shares are stored as fractions
         return f"{value:+.1%}" if signed else f"{value:.1%}"
     sign = "+" if signed else ""
     return f"{value:{sign},.{head.digits}f}"

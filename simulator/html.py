@@ -21,6 +21,7 @@ import pandas as pd
 from simulator.headlines import fmt, headline
 
 VEGA_LITE = "6.4"  # the schema altair 6 writes
+PLAIN = {"seed", "n", "task"}  # counts and identifiers: no thousands separators
 
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; color: #1d2330; margin: 24px auto; max-width: 1240px;
@@ -34,7 +35,7 @@ table.figures th, table.figures td { border-bottom: 1px solid #e2e5ee; padding: 
        text-align: right; vertical-align: top; }
 table.figures th:first-child, table.figures td:first-child { text-align: left; }
 table.figures th { background: #f3f5fa; font-weight: 600; max-width: 120px; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; } table.figures td.text { text-align: left; }
 .chart { width: 100%; margin: 8px 0 20px; } .grid { display: grid;
        grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 12px 28px; }
 .warn { color: #8a4b00; }
@@ -86,6 +87,8 @@ class Page:
             metric = str(row[metric_column]) if metric_column else None
             cells = [
                 self._cell(row[c], metric if c in unit_columns else None, c == metric_column)
+                if c not in PLAIN
+                else f'<td data-value="{row[c]}">{html.escape(str(row[c]))}</td>'
                 for c in frame.columns
             ]
             body.append("<tr>" + "".join(cells) + "</tr>")
@@ -98,12 +101,15 @@ class Page:
     def _cell(value: Any, metric: str | None, is_metric: bool) -> str:
         if is_metric:
             title = headline(str(value)).title
-            return f'<td data-value="{html.escape(str(value))}">{html.escape(title)}</td>'
+            return (
+                f'<td class="text" data-value="{html.escape(str(value))}">{html.escape(title)}</td>'
+            )
         if isinstance(value, bool) or not isinstance(value, int | float):
             text = (
                 "" if value is None or (isinstance(value, float) and math.isnan(value)) else value
             )
-            return f'<td data-value="{html.escape(str(text))}">{html.escape(str(text))}</td>'
+            shown = html.escape(str(text))
+            return f'<td class="text" data-value="{shown}">{shown}</td>'
         exact = "" if isinstance(value, float) and not math.isfinite(value) else repr(value)
         shown = fmt(value, headline(metric)) if metric else _plain(value)
         return f'<td data-value="{exact}">{html.escape(shown)}</td>'

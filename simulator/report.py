@@ -56,11 +56,8 @@ def _number(value: Any) -> float | None:
 def print_comparison(
     console: Console, summaries: dict[str, dict[str, Any]], seeds: dict[str, Any]
 ) -> None:
-    """Runs side by side, each with its seed, and every run's difference to the first."""
+    """Runs side by side, each with its seed; then every run's difference to the first."""
     names = list(summaries)
-    headers = [f"{n}\nseed {seeds.get(n, '?')}" for n in names]
-    diffs = [f"{n}\n- {names[0]}" for n in names[1:]]
-    table = _table("Runs side by side", "metric", *headers, *diffs)
     venues = sorted({v for s in summaries.values() for v in (s.get("market_share") or {})})
     rules = sorted({r for s in summaries.values() for r in (s.get("refusals") or {})})
     rows: list[tuple[Headline, list[Any]]] = [
@@ -72,15 +69,37 @@ def print_comparison(
     for rule in rules:
         counts = [(summaries[n].get("refusals") or {}).get(rule, 0) for n in names]
         rows.append((headline(f"refusals.{rule}"), counts))
-    for head, values in rows:
-        first = _number(values[0])
-        cells = [fmt(v, head) for v in values]
-        for value in values[1:]:
-            other = _number(value)
-            diff = other - first if other is not None and first is not None else None
-            cells.append(fmt(diff, head, signed=True))
-        table.add_row(head.title, *cells)
-    console.print(table)
+    values = [[fmt(v, head) for v in vals] for head, vals in rows]
+    headers = [f"{n}\nseed {seeds.get(n, '?')}" for n in names]
+    console.print(_figures("Runs side by side", headers, [h.title for h, _ in rows], values))
+    if len(names) < 2:
+        return
+    diffs = []
+    for head, vals in rows:
+        first = _number(vals[0])
+        others = [_number(v) for v in vals[1:]]
+        diffs.append(
+            [fmt(o - first if o is not None and first is not None else None, head, True)
+             for o in others]
+        )  # fmt: skip
+    headers = [f"{n}\n- {names[0]}" for n in names[1:]]
+    title = f"Differences to {names[0]}"
+    console.print(_figures(title, headers, [h.title for h, _ in rows], diffs))
+
+
+def _figures(title: str, headers: list[str], labels: list[str], cells: list[list[str]]) -> Table:
+    """A table of labelled figures whose numbers keep their width (labels wrap instead)."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("metric", overflow="fold", min_width=12)
+    for i, header in enumerate(headers):
+        # a duration may wrap before its "(3.9 d)"; a number never wraps
+        parts = [part for row in cells for part in row[i].split(" (")]
+        widest = max([len(part) + 1 for part in parts] + [len(w) for w in header.split()])
+        width = min(widest, 18)
+        table.add_column(header, justify="right", overflow="fold", min_width=width, max_width=width)
+    for label, row in zip(labels, cells, strict=True):
+        table.add_row(label, *row)
+    return table
 
 
 def frame_table(title: str, frame: pd.DataFrame, limit: int = 20) -> Table:

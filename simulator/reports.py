@@ -33,6 +33,12 @@ DIFF_COLUMNS = [
 ]
 
 
+def order(key: str) -> int:
+    """A metric's place in the headline order (per-venue shares and refusals after)."""
+    keys = [h.key for h in HEADLINES]
+    return keys.index(key) if key in keys else len(keys)
+
+
 def run_page(
     summary: dict[str, Any], tables: dict[str, pd.DataFrame], metrics: dict[str, pd.DataFrame]
 ) -> Page:
@@ -105,8 +111,12 @@ def comparison_page(
         )
     if len(seeds) > 1:
         page.text(f"The runs have different seeds ({sorted(map(str, seeds))}).", "warn")
-    bars = figures.dropna(subset=["value"]).assign(
-        metric=lambda f: f["metric"].map(lambda k: headline(k).title)
+    bars = figures.dropna(subset=["value"])
+    shares = bars["metric"].str.startswith("market_share.")
+    bars = bars.assign(
+        value=bars["value"].where(~shares, bars["value"] * 100),  # shares in %, as labelled
+        metric=bars["metric"].map(lambda k: headline(k).title),
+        order=bars["metric"].map(order),
     )
     page.chart(charts.bind("headline_bars", records(bars)), "Headline figures")
     structure = []
@@ -137,6 +147,7 @@ def interval_page(title: str, question: str, differences: pd.DataFrame, csv: str
     chart_rows = differences.assign(
         metric=differences["metric"].map(lambda k: headline(k).title),
         value=differences["diff_mean"],
+        order=differences["metric"].map(order),
     )
     page.heading("Difference to the baseline, with 95% intervals (paired over seeds)")
     page.chart(charts.bind("intervals", records(chart_rows)))
