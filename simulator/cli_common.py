@@ -57,7 +57,7 @@ def hushed() -> Iterator[Console]:
 
 
 def fail(exc: StosimError | str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(str(exc))}")
+    err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)  # no inserted breaks
     return typer.Exit(1)
 
 

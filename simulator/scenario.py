@@ -394,7 +394,9 @@ def _describe(err: Any) -> tuple[str, str]:
     elif err["type"] == "literal_error" or (
         "input" in err and not isinstance(err["input"], (dict, list))
     ):
-        message = f"{message} (got {err['input']!r})"
+        got = err["input"]
+        big = isinstance(got, int) and abs(got) > 10**18
+        message = f"{message} (got {f'a {len(str(abs(got)))}-digit number' if big else repr(got)})"
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return path, message
