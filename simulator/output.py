@@ -22,7 +22,7 @@ from simulator.events import EVENT_TYPES, Event
 from simulator.runner import RunResult
 from simulator.scenario import Scenario
 
-KST = dt.timezone(dt.timedelta(hours=9))
+KST = "Asia/Seoul"  # UTC+9 all year (no daylight saving since 1988)
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
 
 
@@ -35,13 +35,13 @@ def run_id(scenario: Scenario, seed: int) -> str:
 def schema(event_type: type[Event]) -> pa.Schema:
     columns = [pa.field("run_id", pa.string()), pa.field("seed", pa.int64())]
     columns += [pa.field(f.name, _ARROW[str(f.type)]) for f in fields(event_type)]
-    return pa.schema([*columns, pa.field("time", pa.timestamp("s", tz="Asia/Seoul"))])
+    return pa.schema([*columns, pa.field("time", pa.timestamp("s", tz=KST))])
 
 
 def event_frame(
     table: pd.DataFrame, event_type: type[Event], rid: str, seed: int, start: dt.date
 ) -> pd.DataFrame:
-    midnight = pd.Timestamp(dt.datetime.combine(start, dt.time(0), KST))
+    midnight = pd.Timestamp(start).tz_localize(KST)
     out = table.astype({f.name: _dtype(str(f.type)) for f in fields(event_type)})
     out.insert(0, "seed", pd.Series(seed, index=out.index, dtype="int64"))
     out.insert(0, "run_id", pd.Series(rid, index=out.index, dtype="object"))

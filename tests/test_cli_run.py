@@ -46,7 +46,15 @@ def test_run_prints_only_tables_that_fit_80_columns(small_run):
     assert not CHATTER.search(done.stderr), done.stderr
     assert max(len(line) for line in done.stdout.splitlines()) <= 80
     assert "…" not in done.stdout  # nothing cut
-    assert re.search(r"match to settlement, mean \(s\) +[\d,]+ s \([\d.]+ [hd]\)", done.stdout)
+    assert re.search(r"order to match, mean \(s\) +[\d,]+ s", done.stdout)
+
+
+def test_durations_show_hours_or_days_beside_seconds():
+    from simulator.headlines import duration
+
+    assert duration(333_344) == "333,344 s (3.9 d)"
+    assert duration(5_606) == "5,606 s (1.6 h)"
+    assert duration(891) == "891 s"
 
 
 def test_the_set_option_overrides_fields_and_the_run_is_recorded(small_run):
@@ -91,7 +99,7 @@ def test_compare_shows_seeds_and_differences_and_warns_about_single_seeds(small_
     compared = stosim("compare", str(run_dir), str(other), "--report", "cmp", cwd=tmp_path)
     assert compared.returncode == 0, compared.stderr
     assert "seed 7" in compared.stdout and "seed 8" in compared.stdout
-    assert "Differences to small" in compared.stdout and "market share NXT" in compared.stdout
+    assert "Differences to small" in compared.stdout and "refusals KR-INV-3" in compared.stdout
     assert "single seed" in compared.stderr and "different seeds" in compared.stderr
     assert max(len(line) for line in compared.stdout.splitlines()) <= 80
     figures = pd.read_csv(tmp_path / "cmp" / "comparison.csv")
