@@ -24,7 +24,8 @@ def study_markdown(file: Path, results: Path) -> str:
         return "\n".join([*lines, f"Not run yet: `./stosim study {file.as_posix()}`.", ""])
     meta = json.loads((where / "study.json").read_text())
     frame = pd.read_csv(differences)
-    told = frame[frame["verdict"].str.contains("than the baseline", na=False)]
+    # told apart: an interval that excludes 0, or the same non-zero difference on every seed
+    told = frame[frame["verdict"].str.contains("than the baseline|same difference", na=False)]
     lines.append(f"{meta['seeds']} seeds per arm on the {meta['ledger']} ledger.")
     lines.append("")
     if len(told):
@@ -42,8 +43,13 @@ def study_markdown(file: Path, results: Path) -> str:
         lines.append("")
     rest = frame[~frame.index.isin(told.index)]
     for arm, group in rest.groupby("arm", sort=False):
-        names = ", ".join(headline(str(m)).label for m in group["metric"])
-        lines.append(f"- {arm}: no difference the seeds can tell apart in {names}.")
+        missing = group["n"] == 0
+        if (~missing).any():
+            names = ", ".join(headline(str(m)).label for m in group.loc[~missing, "metric"])
+            lines.append(f"- {arm}: no difference the seeds can tell apart in {names}.")
+        if missing.any():
+            names = ", ".join(headline(str(m)).label for m in group.loc[missing, "metric"])
+            lines.append(f"- {arm}: no figure in one of the arms for {names}.")
     return "\n".join([*lines, ""])
 
 

@@ -70,10 +70,13 @@ def fmt(value: Any, head: Headline, signed: bool = False) -> str:
     if head.unit == "s":
         text = duration(float(value))
         return f"+{text}" if signed and value > 0 else text
-    if head.unit == "%":  # shares are stored as fractions
-        return f"{value:+.1%}" if signed else f"{value:.1%}"
+    if head.unit == "%":  # shares are stored as fractions; their differences are points
+        return f"{value * 100:+.1f} pp" if signed else f"{value:.1%}"
     sign = "+" if signed else ""
-    return f"{value:{sign},.{head.digits}f}"
+    digits = head.digits
+    if digits == 0 and isinstance(value, float) and abs(value) < 10 and value != round(value):
+        digits = 1  # a mean of counts: "-0.2", not "-0"
+    return f"{value:{sign},.{digits}f}"
 
 
 def known(key: str) -> bool:

@@ -144,9 +144,13 @@ def interval_page(title: str, question: str, differences: pd.DataFrame, csv: str
             "apart; run more seeds.",
             "warn",
         )
+    shares = differences["metric"].str.startswith("market_share.")
+    scale = shares.map({True: 100.0, False: 1.0})  # shares in %, as labelled
     chart_rows = differences.assign(
         metric=differences["metric"].map(lambda k: headline(k).title),
-        value=differences["diff_mean"],
+        value=differences["diff_mean"] * scale,
+        low=differences["low"] * scale,
+        high=differences["high"] * scale,
         order=differences["metric"].map(order),
     )
     page.heading("Difference to the baseline, with 95% intervals (paired over seeds)")

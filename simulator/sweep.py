@@ -241,6 +241,10 @@ def run_jobs(
     runs = pd.DataFrame(rows).sort_values("task", ignore_index=True)
     refusals = [c for c in runs.columns if c.startswith("refusals.")]
     runs[refusals] = runs[refusals].fillna(0)  # a rule never triggered refused nothing
+    # a venue without settled trades in a run that has some holds a share of 0, not none
+    shares = [c for c in runs.columns if c.startswith("market_share.")]
+    settled = runs["total_settled_value_krw"] > 0
+    runs.loc[settled, shares] = runs.loc[settled, shares].fillna(0.0)
     wall = time.perf_counter() - started
     info = {
         "tasks": len(jobs),

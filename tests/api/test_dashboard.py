@@ -39,12 +39,14 @@ def browser(tmp_path) -> Iterator[object]:
 def test_dashboard_starts_a_run_and_charts_it(
     server_factory: Callable[..., Server], browser, tmp_path
 ):
+    from selenium.common.exceptions import StaleElementReferenceException as StaleElement
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     server = server_factory()
-    wait = WebDriverWait(browser, 240, poll_frequency=0.5)
+    # the tables are redrawn every 2 s: an element found a moment ago may be gone
+    wait = WebDriverWait(browser, 240, poll_frequency=0.5, ignored_exceptions=[StaleElement])
     browser.get(server.url + "/")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario option")) >= 2)
     names = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "#scenario option")]
@@ -58,8 +60,12 @@ def test_dashboard_starts_a_run_and_charts_it(
     )
     browser.find_element(By.ID, "start").click()
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#runs tr[data-run]")))
-    row = browser.find_element(By.CSS_SELECTOR, "#runs tr[data-run]")
-    assert "t0-dvp" in row.text and "11" in row.text
+    wait.until(
+        lambda d: (
+            "t0-dvp" in (text := d.find_element(By.CSS_SELECTOR, "#runs tr[data-run]").text)
+            and "11" in text
+        )
+    )
     wait.until(lambda d: "finished" in d.find_element(By.ID, "run-title").text)
     assert not browser.find_element(By.ID, "run-view").get_attribute("hidden")
 
