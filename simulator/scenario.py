@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from simulator import yamlcheck
 from simulator.errors import StosimError
 
 SCHEMA_VERSION = 1
@@ -318,43 +319,12 @@ def load_yaml(raw: bytes | str, source: str) -> Any:
     """Parse YAML, refusing duplicate keys (which would silently win) and impossible dates
     (2027-02-30), each with its field path."""
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        problems = _node_problems(node, "", 0) if node is not None else []
+        problems = yamlcheck.problems(raw)
         if problems:
             raise ScenarioError(source, problems)
         return yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         raise ScenarioError(source, [("", f"not valid YAML: {exc}")]) from None
-
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-def _node_problems(node: yaml.Node, path: str, depth: int) -> list[tuple[str, str]]:
-    if depth > 64:
-        return [(path, "nested too deeply (at most 64 levels)")]
-    problems: list[tuple[str, str]] = []
-    if isinstance(node, yaml.MappingNode):
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            where = f"{path}.{key}" if path else key
-            line = key_node.start_mark.line + 1
-            if key in first_line:
-                problems.append(
-                    (where, f"duplicate key on line {line} (first on line {first_line[key]})")
-                )
-            first_line.setdefault(key, line)
-            problems += _node_problems(value_node, where, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            problems += _node_problems(item, f"{path}.{i}" if path else str(i), depth + 1)
-    elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
-        try:
-            yaml.safe_load(node.value)
-        except ValueError as exc:
-            problems.append((path, f"not a real date or time: {node.value} ({exc})"))
-    return problems
 
 
 class OverrideError(ValueError):
