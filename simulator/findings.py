@@ -30,7 +30,7 @@ def study_markdown(file: Path, results: Path) -> str:
     lines.append("")
     if len(told):
         lines += [
-            "| variant | metric | baseline | difference (95% interval) |",
+            "| variant | metric | baseline | difference [95% interval] |",
             "|---|---|---:|---:|",
         ]
         for row in told.itertuples(index=False):
@@ -38,7 +38,7 @@ def study_markdown(file: Path, results: Path) -> str:
             interval = f"{fmt(row.low, head, True)} .. {fmt(row.high, head, True)}"
             lines.append(
                 f"| {row.arm} | {head.title} | {fmt(row.baseline_mean, head)} | "
-                f"{fmt(row.diff_mean, head, True)} ({interval}) |"
+                f"{fmt(row.diff_mean, head, True)} [{interval}] |"
             )
         lines.append("")
     rest = frame[~frame.index.isin(told.index)]
