@@ -131,3 +131,36 @@ def test_every_library_study_loads_and_opens_with_its_question():
         study = load_study(path)
         assert path.read_text().startswith("# Question:"), path
         assert study.spec.question and len(study.jobs()) >= 2 * study.spec.seeds
+
+
+def test_findings_are_written_between_the_readme_markers(tmp_path: Path):
+    from simulator.findings import END, START, update_readme
+
+    studies, results = tmp_path / "studies", tmp_path / "results"
+    studies.mkdir()
+    file = write_study(studies)
+    where = results / file.stem
+    where.mkdir(parents=True)
+    (where / "study.json").write_text(json.dumps({"seeds": 5, "ledger": "revm"}))
+    rows = [
+        {"arm": "T+0", "metric": "match_to_settle_mean_s", "n": 5, "baseline_mean": 333_344.0,
+         "diff_mean": -330_000.0, "low": -340_000.0, "high": -320_000.0,
+         "verdict": "lower than the baseline"},
+        {"arm": "T+0", "metric": "trade_count", "n": 5, "baseline_mean": 230.0, "diff_mean": 2.0,
+         "low": -5.0, "high": 9.0, "verdict": "cannot tell apart with 5 seeds"},
+        {"arm": "T+0", "metric": "market_share.NXT", "n": 0, "baseline_mean": None,
+         "diff_mean": None, "low": None, "high": None, "verdict": "no value in both arms"},
+    ]  # fmt: skip
+    pd.DataFrame(rows).to_csv(where / "differences.csv", index=False)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n## Findings\n\n{START}\nold\n{END}\n\n## After\n")
+    assert update_readme(readme, studies, results) == 1
+    text = readme.read_text()
+    assert "old" not in text and text.endswith(f"{END}\n\n## After\n")
+    assert "**Does T+0 shorten settlement in a small market?**" in text
+    assert "| T+0 | match to settlement, mean (s) | 333,344 s (3.9 d) | -330,000 s (-3.8 d)" in text
+    assert "no difference the seeds can tell apart in trades matched" in text
+    assert "no figure in one of the arms for market share NXT" in text
+    readme.write_text("# no markers\n")
+    with pytest.raises(Exception, match="markers"):
+        update_readme(readme, studies, results)
