@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -64,6 +65,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def dashboard() -> Response:
         return HTMLResponse(DASHBOARD.read_text())
 
+    @app.get("/api/charts", tags=["service"], summary="Chart definitions (Vega-Lite)")
+    def chart_definitions() -> dict[str, object]:
+        """The charts of the dashboard and the HTML reports (simulator/charts.py), each reading
+        the named dataset `rows`, and the label with unit of every headline metric."""
+        return chart_specs()
+
+    @app.get("/static/vega.js", include_in_schema=False)
+    def vega_bundle() -> Response:
+        from simulator.html import vega_javascript
+
+        return Response(vega_javascript(), media_type="text/javascript")
+
     @app.get("/api/health", tags=["service"], summary="Liveness and the run pool's load")
     def health(request: Request) -> dict[str, object]:
         return {
@@ -73,6 +86,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
 
     return app
+
+
+@functools.cache
+def chart_specs() -> dict[str, object]:
+    from simulator.charts import templates
+    from simulator.headlines import HEADLINES
+
+    return {"charts": templates(), "labels": {h.key: h.title for h in HEADLINES}}
 
 
 def sync_builtin_scenarios(engine: object, directory: Path) -> None:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from api.db import make_engine
 from api.models import ResultRow, RunRow, ScenarioRow, TradeRow, utcnow
+from simulator.chartdata import quote_series  # the rows of the dashboard's spread and depth charts
 
 log = logging.getLogger("stosim.api")
 
@@ -149,24 +150,6 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-def quote_series(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Quoted spread (bps) and depth at the best quotes over time, per venue (mean over assets)."""
-    q = tables["quote_snapshot"]
-    if q.empty:
-        return pd.DataFrame(columns=["t", "venue", "spread_bps", "depth"])
-    two_sided = (q.best_bid > 0) & (q.best_ask > 0)
-    mid = (q.best_bid + q.best_ask) / 2
-    q = q.assign(
-        spread_bps=((q.best_ask - q.best_bid) / mid * 1e4).where(two_sided),
-        depth=q.bid_depth + q.ask_depth,
-    )
-    return (
-        q.groupby(["t", "venue"], as_index=False)[["spread_bps", "depth"]]
-        .mean()
-        .sort_values(["t", "venue"])
-    )
 
 
 def trade_rows(run_id: int, tables: dict[str, pd.DataFrame]) -> list[TradeRow]:

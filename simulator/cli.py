@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from simulator import __version__
+from simulator.cli_common import err, fail, hushed, parse_sets, set_verbose
 from simulator.errors import StosimError
 
 app = typer.Typer(
@@ -21,12 +21,36 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
 
 
 class LedgerChoice(enum.StrEnum):
     anvil = "anvil"
     revm = "revm"
+
+
+LedgerOption = Annotated[
+    LedgerChoice | None,
+    typer.Option(help="revm (embedded EVM, the default) or anvil; default: the scenario's."),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="FIELD=VALUE: override a scenario field (dotted path, e.g. "
+        "venues.0.settlement_days=0); repeat for more.",
+    ),
+]
+
+
+@app.callback()
+def main(
+    verbose: Annotated[
+        bool,
+        typer.Option("-v", "--verbose", help="Show compiler, Anvil and Dask output (on stderr)."),
+    ] = False,
+) -> None:
+    """stosim: simulate Korean tokenized-securities markets with the contracts in the loop."""
+    set_verbose(verbose)
 
 
 @app.command()
@@ -62,22 +86,23 @@ def deploy(
 
     try:
         err.print("[dim]compiling contracts and starting the chain...[/dim]")
-        ledger = BrownieLedger.attach(rpc) if rpc else BrownieLedger.start(port)
+        with hushed():
+            ledger = BrownieLedger.attach(rpc) if rpc else BrownieLedger.start(port)
     except StosimError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     try:
-        market = deploy_market(ledger)
-        list_sample_issue(ledger, market)
+        with hushed():
+            market = deploy_market(ledger)
+            list_sample_issue(ledger, market)
         typer.echo(json.dumps(market.manifest(), indent=2))
         if ledger.owns_chain and not exit_:
             err.print(f"[green]chain running at {ledger.rpc_url}[/green]; press Ctrl-C to stop it")
             _wait_for_interrupt()
     except StosimError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     finally:
-        ledger.close()
+        with hushed():
+            ledger.close()
 
 
 def _wait_for_interrupt() -> None:
@@ -96,15 +121,6 @@ def _wait_for_interrupt() -> None:
         err.print("stopping the chain")
 
 
-def _raise_interrupt(*_: Any) -> None:
-    raise KeyboardInterrupt
-
-
-def _fail(exc: StosimError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(str(exc))}")
-    return typer.Exit(1)
-
-
 @app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.")],
@@ -115,7 +131,7 @@ def validate(
     try:
         loaded = load_scenario(scenario)
     except StosimError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(f"{scenario}: valid ({loaded.name}, schema version {loaded.schema_version})")
 
 
@@ -133,27 +149,45 @@ def run(
         Path, typer.Argument(help="A scenario YAML file, e.g. scenarios/baseline-2027.yaml.")
     ],
     seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's own).")] = None,
+    set_: SetOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Output directory (default: out/<scenario name>).")
     ] = None,
-    ledger: Annotated[
-        LedgerChoice | None,
-        typer.Option(help="anvil or revm (embedded EVM); default: the scenario's ledger.backend."),
-    ] = None,
+    ledger: LedgerOption = None,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write report.html (charts) in the output.")
+    ] = False,
 ) -> None:
-    """Run a scenario on a fresh chain; write the event log, metric tables and summary.json."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    """Run a scenario on a fresh ledger; print and write its results.
 
+    Writes the event log (Parquet), metric tables (CSV), summary.json and the scenario as run to
+    out/<scenario name>/ (or --out)."""
+    from simulator.cli_common import default_out
     from simulator.output import write_run
     from simulator.report import print_run
-    from simulator.runner import run_scenario
     from simulator.scenario import load_scenario
 
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, parse_sets(set_))
+        target = out or default_out(loaded.name)
     except StosimError as exc:
-        raise _fail(exc) from None
-    target = out or Path("out") / loaded.name
+        raise fail(exc) from None
+    result = run_with_progress(loaded, seed, ledger.value if ledger else None)
+    write_run(result, target)
+    print_run(Console(), {"seed": result.seed, **result.summary}, result.metrics)
+    if report:
+        from simulator.cli_analysis import write_run_report
+
+        write_run_report(target)
+    err.print(f"wrote {target}/ (events/*.parquet, metrics/*.csv, summary.json, scenario.yaml)")
+
+
+def run_with_progress(loaded: Any, seed: int | None, ledger: str | None) -> Any:
+    """One run with a progress bar on stderr, library chatter held back."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from simulator.runner import run_scenario
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -161,141 +195,34 @@ def run(
         TimeElapsedColumn(),
     )
     try:
-        with Progress(*columns, console=err, transient=True) as bar:
+        with hushed() as console, Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"running {loaded.name}", total=1.0)
-            result = run_scenario(
+            return run_scenario(
                 loaded,
                 seed,
                 progress=lambda share: bar.update(task, completed=share),
-                ledger=ledger.value if ledger else None,
+                ledger=ledger,  # type: ignore[arg-type]
             )
     except StosimError as exc:
-        raise _fail(exc) from None
-    write_run(result, target)
-    print_run(Console(), result.summary, result.metrics)
-    err.print(f"wrote {target}/ (events/*.parquet, metrics/*.csv, summary.json)")
+        raise fail(exc) from None
 
 
-@app.command()
-def compare(
-    runs: Annotated[
-        list[Path], typer.Argument(help="Run directories (with summary.json) or scenario files.")
-    ],
-) -> None:
-    """Print fees, liquidity and settlement of several runs side by side."""
-    from simulator.output import read_summary
-    from simulator.report import print_comparison
-    from simulator.runner import run_scenario
-    from simulator.scenario import load_scenario
-
-    summaries: dict[str, dict[str, Any]] = {}
-    for path in runs:
-        try:
-            if path.is_dir():
-                summaries[path.name] = read_summary(path)
-            else:
-                loaded = load_scenario(path)
-                err.print(f"[dim]running {loaded.name}...[/dim]")
-                summaries[loaded.name] = run_scenario(loaded).summary
-        except (OSError, ValueError) as exc:
-            raise _fail(StosimError(f"{path}: {exc}")) from None
-        except StosimError as exc:
-            raise _fail(exc) from None
-    print_comparison(Console(), summaries)
-
-
-@app.command()
-def sweep(
-    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.")],
-    grid: Annotated[
-        list[str],
-        typer.Option(
-            help="FIELD=v1,v2,... (dotted path, as in overrides); repeat for more fields. Every "
-            "combination is a grid point, e.g. --grid venues.0.settlement_days=0,2"
-        ),
-    ],
-    seeds: Annotated[
-        int, typer.Option(help="Seeds per grid point (the scenario's seed, +1, ...).")
-    ] = 3,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, help="Workers of the local cluster (default: one per core)."),
-    ] = None,
-    ledger: Annotated[
-        LedgerChoice, typer.Option(help="Ledger of every task: revm (fast, same results) or anvil.")
-    ] = LedgerChoice.revm,
-    out: Annotated[
-        Path | None, typer.Option(help="Output directory (default: out/sweeps/<name>-<id>).")
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def test(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(help="Your test files or folders, and any pytest options (-x, -k NAME)."),
     ] = None,
 ) -> None:
-    """Run a scenario over a grid of parameter values and seeds on Dask; print and store the mean
-    and 95% confidence interval of every headline metric per grid point."""
-    import yaml
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from sqlmodel import Session
+    """Run your own rule tests (pytest) with stosim's fixtures and strategies, from any folder.
 
-    from api.db import init_store, make_engine
-    from api.routes.scenarios import jsonable
-    from api.settings import Settings
-    from api.sweeps import create_sweep, execute_sweep, scenario_row
-    from simulator.report import print_sweep
-    from simulator.scenario import ScenarioError, load_scenario
-    from simulator.sweep import Sweep, parse_grid
+    Brownie's own pytest plugin is kept out (it would take over the chain), and stosim's
+    fixtures (a fresh Anvil, a deployed market, snapshot isolation) are loaded."""
+    import pytest
 
-    try:
-        loaded = load_scenario(scenario)
-        document = jsonable(yaml.safe_load(scenario.read_text()))
-        planned = Sweep(document, parse_grid(grid), seeds, ledger.value)
-    except (StosimError, ScenarioError) as exc:
-        raise _fail(exc) from None
-    settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    init_store(engine)
-    with Session(engine) as session:
-        stored = create_sweep(
-            session, scenario_row(session, loaded.name, document), planned, scheduler or "local"
-        )
-    sweep_id = stored.id or 0
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("tasks  ETA {task.fields[eta]}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task(f"sweep {sweep_id}: {loaded.name}", total=stored.tasks_total, eta="-")
-
-        def show(done: int, total: int, eta: float | None) -> None:
-            bar.update(task, completed=done, eta="-" if eta is None else f"{eta:,.0f} s")
-
-        signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill` ends it as Ctrl-C does
-        try:
-            result = execute_sweep(engine, sweep_id, planned, scheduler, workers, show)
-        except KeyboardInterrupt:
-            err.print(f"sweep {sweep_id} interrupted")
-            raise typer.Exit(130) from None
-    if result is None:
-        with Session(engine) as session:
-            from api.models import SweepRow
-
-            failed = session.get(SweepRow, sweep_id)
-        raise _fail(StosimError(f"sweep {sweep_id} failed: {failed.error if failed else '?'}"))
-    target = out or Path("out") / "sweeps" / f"{loaded.name}-{sweep_id}"
-    target.mkdir(parents=True, exist_ok=True)
-    result.runs.to_csv(target / "runs.csv", index=False)
-    result.summary.to_csv(target / "summary.csv", index=False)
-    print_sweep(Console(), result.summary, list(planned.grid), result.info)
-    err.print(
-        f"sweep {sweep_id} stored ({settings.database_url.split('://')[0]}); "
-        f"wrote {target}/ (runs.csv, summary.csv)"
-    )
+    plugins = ["-p", "no:pytest-brownie", "-p", "simulator.testing.fixtures"]
+    quiet = ["-W", "ignore:rpc\\.\\w+ should not be called directly:FutureWarning"]
+    raise typer.Exit(int(pytest.main([*plugins, *quiet, *(args or [])])))
 
 
 @app.command()
@@ -319,6 +246,10 @@ def serve(
     err.print(f"dashboard: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
     uvicorn.run(create_app(), host=host, port=port)
 
+
+from simulator import cli_analysis  # noqa: E402  (registers compare, sweep, study, report)
+
+cli_analysis.register(app)
 
 if __name__ == "__main__":
     app()

@@ -36,6 +36,8 @@ SEGMENT = {
     "transaction_tax": "tax",
 }
 ONE_OFF = {"registration", "underwriting", "listing"}  # not a cost of trading
+PER_TRADE = ("maker", "taker", "commission", "ksd_settlement", "bank_settlement", "transaction_tax")
+# custody and account management are neither: periodic fees on holdings and on the issue
 
 
 class Strict(BaseModel):

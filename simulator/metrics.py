@@ -8,6 +8,11 @@ tables and `summary` digests them into a small JSON-serialisable dict of headlin
 No I/O, no randomness; rows are sorted by their grouping keys ("ALL" rows come last). A missing
 or empty table is read as an empty one with its event's columns, so nothing raises on an empty
 log: the result is then an empty frame with its columns, or NaN values.
+
+"Traded value" means one thing everywhere: the matched value, quantity * price of every matched
+trade (settled or not); settled value is named as such. Trading fees (maker/taker) are charged
+when a trade settles, so their bps are of settled value; they are kept apart from one-off fees
+(listing, underwriting), which no trade explains.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import events as ev
+from simulator.fee_stack import ONE_OFF, PER_TRADE, SEGMENT
 
 Tables = Mapping[str, pd.DataFrame]
 ALL = "ALL"
@@ -32,11 +38,13 @@ _STATS = ["mean", "p50", "p95", "p99"]
 
 # fmt: off
 COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`, in order
-    "fees": [*FEE_KEYS, "krw", "bps_of_traded_value", "count"],
-    "fees_by_party": ["party_type", "paid_krw", "received_krw", "paid_bps"],
+    "fees": [*FEE_KEYS, "krw", "bps_of_settled_value", "count"],
+    "fees_by_party": [
+        "party_type", "paid_krw", "received_krw", "paid_trading_krw", "settled_value", "paid_bps",
+    ],
     "fees_by_segment": [
         "segment", "fee_kind", "payer_type", "payee_type", "krw", "count", "one_off",
-        "bps_of_payer_traded_value",
+        "bps_of_payer_settled_value",
     ],
     "liquidity": [
         *KEYS, "quoted_spread_bps", "effective_spread_bps", "depth_at_best", "two_sided_share",
@@ -47,7 +55,7 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
         "settled", "failed", "fail_rate",
     ],
     "settlement_fails": ["venue", "rule_id", "reason", "count"],
-    "market_shares": ["asset", "venue", "traded_value", "share", "hhi"],
+    "market_shares": ["asset", "venue", "settled_value", "share", "hhi"],
     "investor_outcomes": [
         "investor_class", "investors", "start_wealth", "end_wealth", "pnl", "pnl_pct",
         "traded_value", "fees_paid", "refusals",
@@ -87,10 +95,24 @@ def _opened(tables: Tables) -> set[str]:
     return set(opened.loc[opened["entered"].astype(bool), "venue"])
 
 
+TRADING_FEES = PER_TRADE  # charged on every trade; the rest are one-off or periodic fees
+
+
 def _settled_value(tables: Tables) -> float:
     """Total settled value of all trades (KRW); NaN when nothing settled."""
     total = float(_table(tables, ev.TradeSettled)["value"].sum())
     return total if total > 0 else math.nan
+
+
+def _party_value(tables: Tables, settled: bool = False) -> pd.Series:
+    """Traded (or only settled) value per party type ("investor:<class>"), both sides of every
+    trade it took."""
+    trades = _traded(tables)
+    if settled:
+        trades = trades[trades["trade_id"].isin(_table(tables, ev.TradeSettled)["trade_id"])]
+    sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
+    traded = pd.concat(sides).groupby(level=0).sum()
+    return traded.rename(index=lambda c: f"investor:{c}")
 
 
 def _traded(tables: Tables) -> pd.DataFrame:
@@ -104,43 +126,40 @@ def fees(tables: Tables) -> pd.DataFrame:
     out = charged.groupby(FEE_KEYS, as_index=False).agg(
         krw=("amount", "sum"), count=("amount", "size")
     )
-    out["bps_of_traded_value"] = out["krw"] / _settled_value(tables) * 1e4
+    out["bps_of_settled_value"] = out["krw"] / _settled_value(tables) * 1e4
     return out[COLUMNS["fees"]].reset_index(drop=True)
 
 
 def fees_by_party(tables: Tables) -> pd.DataFrame:
+    """Per party type: all fees paid and received, and the trading fees it paid in bps of its
+    own settled value (NaN for a party that does not trade, such as an issuer)."""
     charged = _table(tables, ev.FeeCharged)
-    paid = charged.groupby("payer_type")["amount"].sum()
-    received = charged.groupby("payee_type")["amount"].sum()
-    out = pd.DataFrame({"paid_krw": paid, "received_krw": received}).fillna(0).astype("int64")
-    out = out.rename_axis("party_type").sort_index().reset_index()
-    out["paid_bps"] = out["paid_krw"] / _settled_value(tables) * 1e4
-    return out[COLUMNS["fees_by_party"]]
-
-
-def _settled_value_by_party(tables: Tables) -> pd.Series:
-    """Settled value each investor party type traded, buying and selling (KRW)."""
-    settled = _table(tables, ev.TradeSettled)[["trade_id", "value"]]
-    matched = _table(tables, ev.TradeMatched)[["trade_id", "buyer_class", "seller_class"]]
-    both = settled.merge(matched, on="trade_id")
-    sides = [both.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
-    out = pd.concat(sides).groupby(level=0).sum()
-    return out.rename(index=lambda c: f"investor:{c}").astype(float)
+    trading = charged[charged["fee_kind"].isin(TRADING_FEES)]
+    out = pd.DataFrame(
+        {
+            "paid_krw": charged.groupby("payer_type")["amount"].sum(),
+            "received_krw": charged.groupby("payee_type")["amount"].sum(),
+            "paid_trading_krw": trading.groupby("payer_type")["amount"].sum(),
+        }
+    )
+    out = out.fillna(0).astype("int64").rename_axis("party_type").sort_index()
+    own = _party_value(tables, settled=True).reindex(out.index).fillna(0).astype("int64")
+    out["settled_value"] = own
+    out["paid_bps"] = out["paid_trading_krw"] / own.where(own > 0).astype(float) * 1e4
+    return out.reset_index()[COLUMNS["fees_by_party"]]
 
 
 def fees_by_segment(tables: Tables) -> pd.DataFrame:
     """Every fee by segment of the stack (issuance, distribution, settlement, custody, tax),
     kind, payer and payee type; trading fees in bps of the payer's own settled value."""
-    from simulator.fee_stack import ONE_OFF, SEGMENT
-
     charged = _table(tables, ev.FeeCharged)
     out = charged.groupby(["fee_kind", "payer_type", "payee_type"], as_index=False).agg(
         krw=("amount", "sum"), count=("amount", "size")
     )
     out["segment"] = out["fee_kind"].map(SEGMENT).fillna("other")
     out["one_off"] = out["fee_kind"].isin(ONE_OFF)
-    own = out["payer_type"].map(_settled_value_by_party(tables)).astype(float)
-    out["bps_of_payer_traded_value"] = (out["krw"] / own.where(own > 0) * 1e4).where(
+    own = out["payer_type"].map(_party_value(tables, settled=True)).astype(float)
+    out["bps_of_payer_settled_value"] = (out["krw"] / own.where(own > 0) * 1e4).where(
         ~out["one_off"]
     )
     out = out.sort_values(["segment", "fee_kind", "payer_type", "payee_type"], kind="stable")
@@ -294,9 +313,9 @@ def market_shares(tables: Tables) -> pd.DataFrame:
     per_asset = per_asset.reset_index()  # venues that traded nothing keep a row (share 0)
     overall = per_asset.groupby("venue", as_index=False)["value"].sum().assign(asset=ALL)
     out = pd.concat([per_asset, overall], ignore_index=True)
-    out = out.rename(columns={"value": "traded_value"})
-    total = out.groupby("asset")["traded_value"].transform("sum").astype(float)
-    out["share"] = out["traded_value"] / total.where(total > 0)
+    out = out.rename(columns={"value": "settled_value"})
+    total = out.groupby("asset")["settled_value"].transform("sum").astype(float)
+    out["share"] = out["settled_value"] / total.where(total > 0)
     hhi = ((out["share"] * 100) ** 2).groupby(out["asset"]).transform("sum")
     out["hhi"] = hhi.where(total > 0)
     return out[COLUMNS["market_shares"]]
@@ -320,9 +339,7 @@ def investor_outcomes(tables: Tables) -> pd.DataFrame:
     )
     out["pnl"] = out["end_wealth"] - out["start_wealth"]
     out["pnl_pct"] = out["pnl"] / out["start_wealth"].where(out["start_wealth"] != 0) * 100
-    trades = _traded(tables)
-    sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
-    traded = pd.concat(sides).groupby(level=0).sum()
+    traded = _party_value(tables).rename(index=lambda p: p.removeprefix("investor:"))
     out["traded_value"] = traded.reindex(out.index, fill_value=0).astype("int64")
     paid = _table(tables, ev.FeeCharged).groupby("payer_type")["amount"].sum()
     payer_types = [f"investor:{c}" for c in out.index]
@@ -377,9 +394,12 @@ def _get(metrics: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
 def summary(metrics: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     shares = _get(metrics, "market_shares")
     overall = shares[shares["asset"] == ALL]
-    total = float(overall["traded_value"].sum())
+    total = float(overall["settled_value"].sum())
     fees_krw = int(_get(metrics, "fees")["krw"].sum())
+    trading = int(_get(metrics, "fees_by_party")["paid_trading_krw"].sum())
+    segments = _get(metrics, "fees_by_segment")
     liq = _get(metrics, "liquidity")
+    traded = float(liq["traded_value"].sum())
     settle = _get(metrics, "settlement")
     row = settle[settle["venue"] == ALL]
     at = row.iloc[0] if len(row) else pd.Series(index=settle.columns, dtype=float)
@@ -387,8 +407,12 @@ def summary(metrics: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     return {
         "total_settled_value_krw": int(total),
         "trade_count": int(liq["trade_count"].sum()),
+        "traded_value_krw": int(traded),
         "fees_krw": fees_krw,
-        "fees_bps": _num(fees_krw / total * 1e4 if total > 0 else None),
+        "trading_fees_krw": trading,
+        "one_off_fees_krw": int(segments.loc[segments["one_off"].astype(bool), "krw"].sum()),
+        # what a party pays per side of a settled trade (a buyer and a seller each)
+        "fees_bps": _num(trading / (2 * total) * 1e4 if total > 0 else None),
         "market_share": {
             str(v): _num(s) for v, s in zip(overall["venue"], overall["share"], strict=True)
         },

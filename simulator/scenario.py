@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator import strategies as strategy_registry
+from simulator import yamlcheck
 from simulator.behaviour import Behaviour, Entry, FeePolicy, ListingPolicy
 from simulator.cash_flows import CashFlows
 from simulator.errors import StosimError
@@ -29,13 +30,15 @@ RULE_IDS = (
     "KR-ISS-1", "KR-ISS-2", "KR-DIS-1", "KR-LED-1", "KR-LED-2",
 )  # fmt: skip
 
-Krw = Annotated[int, Field(ge=0, description="Korean won")]
+MAX_KRW = 10**15  # a thousand trillion won: far above any real amount, far below uint256
+Krw = Annotated[int, Field(ge=0, le=MAX_KRW, description="Korean won")]
 Bps = Annotated[int, Field(ge=0, le=10_000, description="basis points")]
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no .inf or .nan: every figure of a scenario is a finite number
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TradingHours(Strict):
@@ -219,9 +222,10 @@ LedgerBackend = Literal["anvil", "revm"]
 
 class Ledger(Strict):
     backend: LedgerBackend = Field(
-        "anvil",
-        description="anvil: a local Anvil node over JSON-RPC; revm: the same contracts run "
-        "in-process (embedded EVM), same results, much faster",
+        "revm",
+        description="revm (the default): the compiled contracts run in-process on an embedded "
+        "EVM, same results as Anvil and much faster; anvil: a local Anvil node over JSON-RPC, "
+        "which other tools (wallets, cast) can attach to",
     )
 
 
@@ -350,11 +354,19 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
         raise ScenarioError(str(path), [("", f"cannot read the file: {exc.strerror}")]) from None
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioError(str(path), [("", f"file is larger than {MAX_SCENARIO_BYTES:,} bytes")])
+    return parse_scenario(load_yaml(raw, str(path)), str(path), overrides)
+
+
+def load_yaml(raw: bytes | str, source: str) -> Any:
+    """Parse YAML, refusing duplicate keys (which would silently win) and impossible dates
+    (2027-02-30), each with its field path."""
     try:
-        data = yaml.safe_load(raw)
+        problems = yamlcheck.problems(raw)
+        if problems:
+            raise ScenarioError(source, problems)
+        return yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        raise ScenarioError(str(path), [("", f"not valid YAML: {exc}")]) from None
-    return parse_scenario(data, str(path), overrides)
+        raise ScenarioError(source, [("", f"not valid YAML: {exc}")]) from None
 
 
 class OverrideError(ValueError):
@@ -394,7 +406,9 @@ def _describe(err: Any) -> tuple[str, str]:
     elif err["type"] == "literal_error" or (
         "input" in err and not isinstance(err["input"], (dict, list))
     ):
-        message = f"{message} (got {err['input']!r})"
+        got = err["input"]
+        big = isinstance(got, int) and abs(got) > 10**18
+        message = f"{message} (got {f'a {len(str(abs(got)))}-digit number' if big else repr(got)})"
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return path, message

@@ -10,6 +10,7 @@ when they finished.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import threading
 import time
@@ -183,9 +184,22 @@ def run_sweep(
 ) -> SweepResult:
     """Run every task on a Dask cluster: the one at `scheduler`, or a local one of `workers`
     processes (default: one per core)."""
+    jobs = [(sweep.document, task) for task in sweep.tasks()]
+    runs, info = run_jobs(jobs, sweep.ledger, scheduler, workers, progress)
+    return SweepResult(runs, aggregate(runs, list(sweep.grid)), info)
+
+
+def run_jobs(
+    jobs: list[tuple[dict[str, Any], Task]],
+    ledger: LedgerBackend | None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: SweepProgress | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Each (scenario document, task) as a Dask task; one row per task, ordered by task index,
+    and the run's figures (tasks, workers, wall time, throughput)."""
     from distributed import Client, LocalCluster, as_completed
 
-    tasks = sweep.tasks()
     started = time.perf_counter()
     cluster = None
     if scheduler:
@@ -195,7 +209,11 @@ def run_sweep(
             raise SweepError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
     else:
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # the nannies' start-up and shut-down chatter
         )
         client = Client(cluster)
     try:
@@ -205,18 +223,17 @@ def run_sweep(
             raise SweepError(f"--scheduler {scheduler}: no worker joined it within 60 s") from None
         n_workers = len(client.scheduler_info()["workers"])
         futures = [
-            client.submit(run_task, sweep.document, task, sweep.ledger, pure=False)
-            for task in tasks
+            client.submit(run_task, document, task, ledger, pure=False) for document, task in jobs
         ]
         rows: list[dict[str, Any]] = []
         if progress:
-            progress(0, len(tasks), None)
+            progress(0, len(jobs), None)
         for future in as_completed(futures):
             rows.append(future.result())
             if progress:
                 elapsed = time.perf_counter() - started
-                left = elapsed / len(rows) * (len(tasks) - len(rows))
-                progress(len(rows), len(tasks), left)
+                left = elapsed / len(rows) * (len(jobs) - len(rows))
+                progress(len(rows), len(jobs), left)
     finally:
         client.close()
         if cluster is not None:
@@ -224,12 +241,37 @@ def run_sweep(
     runs = pd.DataFrame(rows).sort_values("task", ignore_index=True)
     refusals = [c for c in runs.columns if c.startswith("refusals.")]
     runs[refusals] = runs[refusals].fillna(0)  # a rule never triggered refused nothing
+    # a venue without settled trades in a run that has some holds a share of 0, not none
+    shares = [c for c in runs.columns if c.startswith("market_share.")]
+    settled = runs["total_settled_value_krw"] > 0
+    runs.loc[settled, shares] = runs.loc[settled, shares].fillna(0.0)
     wall = time.perf_counter() - started
     info = {
-        "tasks": len(tasks),
+        "tasks": len(jobs),
         "workers": n_workers,
         "scheduler": scheduler or "local",
         "wall_s": round(wall, 3),
-        "tasks_per_s": round(len(tasks) / wall, 4),
+        "tasks_per_s": round(len(jobs) / wall, 4),
     }
-    return SweepResult(runs, aggregate(runs, list(sweep.grid)), info)
+    return runs, info
+
+
+def paired_to_first(runs: pd.DataFrame, parameters: list[str]) -> pd.DataFrame:
+    """Each grid point against the first, seed by seed (every point has the same seeds): the
+    mean difference of every headline metric with its 95% interval and a verdict."""
+    from simulator.headlines import HEADLINES
+    from simulator.stats import paired
+
+    if not parameters:
+        return pd.DataFrame()
+    groups = list(runs.groupby(parameters, sort=False, dropna=False))
+    (_, first), rows = groups[0], []
+    for key, group in groups[1:]:
+        values = key if isinstance(key, tuple) else (key,)
+        arm = ", ".join(f"{p}={v}" for p, v in zip(parameters, values, strict=True))
+        both = first.merge(group, on="seed", suffixes=("_base", "_arm"))
+        for head in HEADLINES:
+            if f"{head.key}_base" in both:
+                result = paired(both[f"{head.key}_base"], both[f"{head.key}_arm"])
+                rows.append({"arm": arm, "metric": head.key, **result.row()})
+    return pd.DataFrame(rows)

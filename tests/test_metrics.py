@@ -130,13 +130,13 @@ def test_fees(tables: dict[str, pd.DataFrame]) -> None:
     # bps of the 140,000 KRW settled: 28 -> 2, 70 + 140 = 210 -> 15, 140 -> 10, 1,400 -> 100
     assert records(out) == [
         dict(payer_type="investor:general", payee_type="registrar", payee="KSD", venue="alpha",
-             krw=28, bps_of_traded_value=pytest.approx(2.0), count=1),
+             krw=28, bps_of_settled_value=pytest.approx(2.0), count=1),
         dict(payer_type="investor:general", payee_type="venue", payee="alpha", venue="alpha",
-             krw=210, bps_of_traded_value=pytest.approx(15.0), count=2),
+             krw=210, bps_of_settled_value=pytest.approx(15.0), count=2),
         dict(payer_type="investor:professional", payee_type="venue", payee="alpha",
-             venue="alpha", krw=140, bps_of_traded_value=pytest.approx(10.0), count=1),
+             venue="alpha", krw=140, bps_of_settled_value=pytest.approx(10.0), count=1),
         dict(payer_type="issuer", payee_type="venue", payee="beta", venue="beta",
-             krw=1_400, bps_of_traded_value=pytest.approx(100.0), count=1),
+             krw=1_400, bps_of_settled_value=pytest.approx(100.0), count=1),
     ]  # fmt: skip
 
 
@@ -152,8 +152,15 @@ def test_fees_by_party(tables: dict[str, pd.DataFrame]) -> None:
     ]
     assert list(out["paid_krw"]) == [28 + 70 + 140, 140, 1_400, 0, 0]
     assert list(out["received_krw"]) == [0, 0, 0, 28, 70 + 140 + 140 + 1_400]
-    # 238 / 140,000 * 1e4 = 17 bps
-    assert list(out["paid_bps"]) == pytest.approx([17.0, 10.0, 100.0, 0.0, 0.0])
+    assert list(out["paid_trading_krw"]) == [28 + 70 + 140, 140, 0, 0, 0]  # listing: one-off
+    # each party's own settled value (both sides; T2 failed): general bought 50,000 + 9,600 +
+    # 30,000 and sold 40,400 + 30,000 + 10,000; professional bought 40,400 + 10,000 and sold
+    # 50,000 + 9,600
+    assert list(out["settled_value"]) == [170_000, 110_000, 0, 0, 0]
+    # 238 / 170,000 * 1e4 = 14 bps; 140 / 110,000 * 1e4 = 12.7; no settled value: NaN
+    assert list(out["paid_bps"]) == pytest.approx(
+        [14.0, 140 / 110_000 * 1e4, NAN, NAN, NAN], nan_ok=True
+    )
 
 
 def test_liquidity(tables: dict[str, pd.DataFrame]) -> None:
@@ -251,7 +258,7 @@ def test_settlement_fails(tables: dict[str, pd.DataFrame]) -> None:
 def test_market_shares(tables: dict[str, pd.DataFrame]) -> None:
     out = m.market_shares(tables)
     assert list(out.columns) == m.COLUMNS["market_shares"]
-    assert list(zip(out["asset"], out["venue"], out["traded_value"], strict=True)) == [
+    assert list(zip(out["asset"], out["venue"], out["settled_value"], strict=True)) == [
         ("APT", "alpha", 90_400),
         ("APT", "beta", 9_600),
         ("ART", "alpha", 30_000),
@@ -308,8 +315,11 @@ def test_summary(tables: dict[str, pd.DataFrame]) -> None:
     assert out == {
         "total_settled_value_krw": 140_000,
         "trade_count": 6,
+        "traded_value_krw": 200_000,
         "fees_krw": 1_778,
-        "fees_bps": 127.0,  # 1,778 / 140,000 * 1e4
+        "trading_fees_krw": 378,  # 28 + 70 + 140 + 140; the 1,400 listing fee is one-off
+        "one_off_fees_krw": 1_400,
+        "fees_bps": 13.5,  # 378 / (2 sides * 140,000 settled) * 1e4
         "market_share": {"alpha": 0.86, "beta": 0.14},
         "hhi": 7_592.0,
         "order_to_match_mean_s": 61.0,

@@ -285,3 +285,60 @@ def test_overrides_are_validated_like_the_file():
     with pytest.raises(ScenarioError) as info:
         parse_scenario(baseline(), "baseline", {"venues.0.settlement_days": 11})
     assert "less than or equal to 10" in message_at(info.value.problems, "venues.0.settlement_days")
+
+
+BASELINE_TEXT = (
+    Path(__file__).resolve().parents[1] / "scenarios" / "baseline-2027.yaml"
+).read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "word"),
+    [
+        pytest.param(
+            BASELINE_TEXT.replace("start: 2027-02-04", "start: 2027-02-30"),
+            "market.start",
+            "not a real date",
+            id="impossible-date",
+        ),
+        pytest.param(
+            BASELINE_TEXT.replace("name: baseline-2027", "name: baseline-2027\nname: other"),
+            "name",
+            "duplicate key on line",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            BASELINE_TEXT.replace(
+                "    operator: kdx\n", "    operator: kdx\n    attractiveness: .inf\n"
+            ),
+            "venues.1.attractiveness",
+            "finite",
+            id="infinite",
+        ),
+        pytest.param(
+            BASELINE_TEXT.replace("median_krw: 3000000,", f"median_krw: {2**256},"),
+            "investors.0.budget.median_krw",
+            "less than or equal to 1000000000000000",
+            id="above-2^256",
+        ),
+        pytest.param(
+            BASELINE_TEXT.replace(
+                "fees: {maker_bps: 100,", f"fees: {{listing_fee: {2**257}, maker_bps: 100,"
+            ),
+            "venues.1.fees.listing_fee",
+            "less than or equal",
+            id="listing-fee-above-2^256",
+        ),
+    ],
+)
+def test_cli_validate_names_the_field_of_each_unusable_value(
+    tmp_path: Path, text: str, field: str, word: str
+):
+    """Each of these used to validate and then crash the run, or give a traceback."""
+    assert text != BASELINE_TEXT
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
+    assert result.exit_code == 1, result.output
+    assert f"{field}: " in result.output and word in result.output, result.output
+    assert "Traceback" not in result.output

@@ -62,8 +62,9 @@ fi
 node_key=$(fingerprint package.json package-lock.json)
 if [ ! -d node_modules ] || [ "$(cat node_modules/.stosim-stamp 2>/dev/null)" != "$node_key" ]; then
   say "installing Node tools into node_modules (anvil, solcjs, OpenZeppelin)"
-  # `npm install` (not `npm ci`): the lock holds only the Anvil binary package of the platform
-  # it was made on, and `npm ci` refuses a lock without every optional platform package
-  npm install --no-audit --no-fund --loglevel=error
+  # `npm ci`: installs exactly the committed lock (which lists every platform's Anvil package)
+  # and never rewrites it, so set-up leaves the checkout as it was; npm's report goes to stderr,
+  # keeping stdout for stosim's own output (a deploy manifest piped into a file)
+  npm ci --no-audit --no-fund --loglevel=error >&2
   echo "$node_key" > node_modules/.stosim-stamp
 fi

@@ -39,12 +39,14 @@ def browser(tmp_path) -> Iterator[object]:
 def test_dashboard_starts_a_run_and_charts_it(
     server_factory: Callable[..., Server], browser, tmp_path
 ):
+    from selenium.common.exceptions import StaleElementReferenceException as StaleElement
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     server = server_factory()
-    wait = WebDriverWait(browser, 240, poll_frequency=0.5)
+    # the tables are redrawn every 2 s: an element found a moment ago may be gone
+    wait = WebDriverWait(browser, 240, poll_frequency=0.5, ignored_exceptions=[StaleElement])
     browser.get(server.url + "/")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario option")) >= 2)
     names = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "#scenario option")]
@@ -58,20 +60,28 @@ def test_dashboard_starts_a_run_and_charts_it(
     )
     browser.find_element(By.ID, "start").click()
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#runs tr[data-run]")))
-    row = browser.find_element(By.CSS_SELECTOR, "#runs tr[data-run]")
-    assert "t0-dvp" in row.text and "11" in row.text
+    wait.until(
+        lambda d: (
+            "t0-dvp" in (text := d.find_element(By.CSS_SELECTOR, "#runs tr[data-run]").text)
+            and "11" in text
+        )
+    )
     wait.until(lambda d: "finished" in d.find_element(By.ID, "run-title").text)
     assert not browser.find_element(By.ID, "run-view").get_attribute("hidden")
 
-    # the charts were drawn: their canvases are no longer blank
+    # the charts were drawn from the server's definitions: Vega renders each as SVG with marks
     for chart in ("fees-chart", "spread-chart", "depth-chart", "settle-chart"):
-        blank = browser.execute_script(
-            "const c = document.getElementById(arguments[0]);"
-            "const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-            "return !pixels.some(v => v !== 0);",
-            chart,
+        wait.until(
+            lambda d, c=chart: (
+                d.execute_script(
+                    "return document.querySelectorAll('#' + arguments[0] + ' svg .mark-rect path,"
+                    " #' + arguments[0] + ' svg .mark-line path').length",
+                    c,
+                )
+                > 0
+            ),
+            f"{chart} has no marks",
         )
-        assert not blank, f"{chart} is empty"
     assert browser.find_element(By.ID, "trades-csv").get_attribute("href").endswith("/trades.csv")
 
     # a bad override is reported with the field's path, and nothing else breaks
@@ -82,18 +92,22 @@ def test_dashboard_starts_a_run_and_charts_it(
 
     browser.find_element(By.CSS_SELECTOR, "input[data-compare]").click()
     browser.find_element(By.ID, "compare-selected").click()
-    wait.until(lambda d: "fees_krw" in d.find_element(By.ID, "comparison").text)
+    wait.until(
+        lambda d: "all fees (trading and one-off) (KRW)" in d.find_element(By.ID, "comparison").text
+    )
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#fee-structure-chart svg"))
     browser.save_screenshot(str(tmp_path / "dashboard.png"))
 
 
 def test_dashboard_starts_a_sweep_and_shows_its_intervals(
     server_factory: Callable[..., Server], browser, tmp_path
 ):
+    from selenium.common.exceptions import StaleElementReferenceException as StaleElement
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     server = server_factory()
-    wait = WebDriverWait(browser, 240, poll_frequency=0.5)
+    wait = WebDriverWait(browser, 240, poll_frequency=0.5, ignored_exceptions=[StaleElement])
     browser.get(server.url + "/")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario option")) >= 2)
     Select(browser.find_element(By.ID, "scenario")).select_by_visible_text("t0-dvp")
@@ -109,12 +123,17 @@ def test_dashboard_starts_a_sweep_and_shows_its_intervals(
     wait.until(
         lambda d: "finished" in d.find_element(By.CSS_SELECTOR, "#sweeps tr[data-sweep]").text
     )
-    row = browser.find_element(By.CSS_SELECTOR, "#sweeps tr[data-sweep]")
-    assert "4 / 4" in row.text and "t0-dvp" in row.text
-    row.click()
+    wait.until(
+        lambda d: (
+            "4 / 4" in (text := d.find_element(By.CSS_SELECTOR, "#sweeps tr[data-sweep]").text)
+            and "t0-dvp" in text
+        )
+    )
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#sweeps tr[data-sweep]").click() or True)
     wait.until(lambda d: "95% confidence interval" in d.find_element(By.ID, "sweep-results").text)
     results = browser.find_element(By.ID, "sweep-results").text
     assert "5, 2, 6" in results and "20, 2, 6" in results and ".." in results
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sweep-chart svg"))
 
     grid.clear()
     grid.send_keys('{"market.days": [-1]}')

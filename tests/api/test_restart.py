@@ -31,9 +31,11 @@ def test_killed_server_leaves_runs_interrupted_and_results_intact(
     )
     trades_before = requests.get(f"{api}/runs/{done['id']}/trades.csv").text
 
-    # long enough to be caught running: runs take seconds now
+    # long enough to be caught running: runs take seconds now; on Anvil (not the default
+    # embedded ledger), whose chain must not outlive the server
+    overrides = {"market.days": 300, "ledger.backend": "anvil"}
     long_run = requests.post(
-        f"{api}/runs", json={"scenario_id": sid, "overrides": {"market.days": 300}}
+        f"{api}/runs", json={"scenario_id": sid, "overrides": overrides}
     ).json()
     wait_for(
         lambda: requests.get(f"{api}/runs/{long_run['id']}").json(),

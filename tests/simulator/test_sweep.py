@@ -115,6 +115,13 @@ def test_stosim_sweep_prints_the_intervals_and_stores_the_sweep(tmp_path: Path):
     assert "4 tasks on 1 workers" in done.stdout
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
     assert set(summary["venues.1.fees.taker_bps"]) == {5, 20}
+    # each point against the first, paired over the seeds they share; no Dask chatter
+    assert "Each grid point against the first" in done.stdout
+    differences = pd.read_csv(tmp_path / "out" / "differences.csv")
+    assert set(differences["arm"]) == {"venues.1.fees.taker_bps=20"}
+    assert (tmp_path / "out" / "report.html").stat().st_size > 100_000
+    assert "2 seed(s) per point" in done.stderr
+    assert "nanny" not in done.stderr.lower() and "distributed." not in done.stderr
     from sqlmodel import Session, select
 
     from api.db import make_engine
