@@ -35,9 +35,26 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("match_to_settle_mean_s", "match to settlement, mean", "s"),
     Headline("match_to_settle_p95_s", "match to settlement, p95", "s"),
     Headline("settlement_fails", "settlement fails", "trades"),
+    Headline("pending_trades", "trades still pending at the end", "trades"),
+    Headline("cum_fee_spread_bps_mean", "cum-fee spread (quoted + taker fees)", "bps", 1),
+    Headline("consolidated_spread_bps_mean", "consolidated spread (best of venues)", "bps", 1),
+    Headline("hhi_first_week", "HHI, first week", "0-10,000"),
+    Headline("hhi_last_week", "HHI, last week", "0-10,000"),
+    Headline("time_to_tip_day", "time to tip (leader above 80%)", "day"),
+    Headline("trade_through_share", "trades through a better price elsewhere", "%"),
+    Headline("pricing_error_bps_mean", "mean |price - value|", "bps of value", 1),
+    Headline("affiliated_premium_bps", "premium of affiliated tokens over value", "bps", 1),
+    Headline("independent_premium_bps", "premium of other tokens over value", "bps", 1),
 )
 BY_KEY = {h.key: h for h in HEADLINES}
-PREFIXES = {"market_share.": ("market share", "%"), "refusals.": ("refusals", "")}
+PREFIXES = {
+    "market_share.": ("market share", "%"),
+    "last_week_share.": ("share of the last week", "%"),
+    "venue_pnl_krw.": ("venue P&L (KRW)", ""),
+    "fees_by_segment_krw.": ("fees (KRW), segment", ""),
+    "investor_pnl_at_value_krw.": ("P&L at true value (KRW)", ""),
+    "refusals.": ("refusals", ""),
+}
 
 
 def headline(key: str) -> Headline:

@@ -16,6 +16,7 @@ class Order:
     price: int
     t: int
     filled: int = 0
+    self_trade: bool = False  # stopped against its owner's own resting order (KR-MKT-1)
 
     @property
     def remaining(self) -> int:
@@ -64,7 +65,9 @@ class OrderBook:
         book.insert(index, order)
 
     def submit(self, order: Order) -> list[Fill]:
-        """Continuous matching: cross the incoming order against the book, rest what remains."""
+        """Continuous matching: cross the incoming order against the book, rest what remains.
+        An order that would cross its owner's own resting order stops there and does not rest
+        (`self_trade`): its remainder is cancelled, so the book never crosses."""
         fills: list[Fill] = []
         opposite = self.asks if order.side == "buy" else self.bids
         while order.remaining and opposite:
@@ -72,7 +75,10 @@ class OrderBook:
             crosses = (
                 best.price <= order.price if order.side == "buy" else best.price >= order.price
             )
-            if not crosses or best.investor == order.investor:
+            if not crosses:
+                break
+            if best.investor == order.investor:  # no self-trade, and no crossed book either
+                order.self_trade = True
                 break
             mid = self.mid()
             quantity = min(order.remaining, best.remaining)
@@ -82,7 +88,7 @@ class OrderBook:
             best.filled += quantity
             if not best.remaining:
                 opposite.pop(0)
-        if order.remaining:
+        if order.remaining and not order.self_trade:
             self.add(order)
         return fills
 

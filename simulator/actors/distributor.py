@@ -166,6 +166,8 @@ class Distributor:
         self._on_fills(t, intent.asset, fills)
         if not order.remaining:
             self._close(t, intent.asset, order_id, "filled")
+        elif order.self_trade:
+            self._close(t, intent.asset, order_id, "cancelled")
         self.publish(intent.asset)
         return True
 

@@ -35,8 +35,10 @@ def test_no_self_trade_and_one_sided_mid_is_nan():
     book = OrderBook()
     book.submit(_order(1, "a", "sell", 5, 100))
     assert math.isnan(book.mid())
-    assert book.submit(_order(2, "a", "buy", 5, 100)) == []
-    assert book.depth("buy") == 5 and book.depth("sell") == 5
+    incoming = _order(2, "a", "buy", 5, 100)
+    assert book.submit(incoming) == []
+    # it stops at its owner's own order and does not rest: the book never crosses
+    assert incoming.self_trade and book.depth("buy") == 0 and book.depth("sell") == 5
 
 
 def test_call_auction_clears_at_the_volume_maximising_price():
@@ -49,3 +51,4 @@ def test_call_auction_clears_at_the_volume_maximising_price():
     assert {f.price for f in fills} == {100}
     assert sum(f.quantity for f in fills) == 15
     assert all(f.aggressor == "call" for f in fills)
+
