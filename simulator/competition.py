@@ -169,6 +169,7 @@ def summary(tables: Tables, metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "matched_value_krw": int((trades["quantity"] * trades["price"]).sum()),
         "pending_trades": len(pending),
         "pending_value_krw": int((pending["quantity"] * pending["price"]).sum()),
+        "hhi_first_day": hhi(week(days[:1])),
         "hhi_first_week": hhi(week(days[:5])),
         "hhi_last_week": hhi(week(days[-5:])),
         "time_to_tip_day": _num(time_to_tip(paths)),
