@@ -1,0 +1,198 @@
+"""Latency of the API under load, on loopback only, bounded in time and requests:
+
+    .venv/bin/python bench/load.py                    # SQLite and PostgreSQL (if reachable)
+    .venv/bin/python bench/load.py --store sqlite --seconds 20
+
+It starts `stosim serve` on 127.0.0.1 (a port of its own) with a fresh store (a temporary SQLite
+file, or a database of its own on the PostgreSQL server, dropped afterwards), then runs 20 clients
+for `--seconds`: 16 read `GET /api/runs` back to back, 4 submit small runs (`POST /api/runs`,
+t0-dvp for two days: 202, or 429 once the queue is full), so runs execute in the server's run
+processes while the readers are timed. Prints p50/p99/max per store and writes out/load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TINY = {"market.days": 2, "investors.0.count": 6, "investors.1.count": 2, "investors.2.count": 2}
+MAX_REQUESTS = 200_000  # a hard stop, whatever the duration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Store:
+    """A fresh, empty store for one measurement, removed afterwards."""
+
+    def __init__(self, kind: str, postgres: str) -> None:
+        self.kind, self.postgres = kind, postgres
+        self.tmp = tempfile.TemporaryDirectory(prefix="stosim-load-")
+        self.name = f"stosim_load_{os.getpid()}_{int(time.time())}"
+
+    def __enter__(self) -> str:
+        if self.kind == "sqlite":
+            return f"sqlite:///{Path(self.tmp.name) / 'load.db'}"
+        from sqlalchemy import create_engine, text
+
+        with create_engine(self.postgres, isolation_level="AUTOCOMMIT").connect() as c:
+            c.execute(text(f'CREATE DATABASE "{self.name}"'))
+        return self.postgres.rsplit("/", 1)[0] + f"/{self.name}"
+
+    def __exit__(self, *_: Any) -> None:
+        if self.kind == "postgresql":
+            from sqlalchemy import create_engine, text
+
+            with create_engine(self.postgres, isolation_level="AUTOCOMMIT").connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.tmp.cleanup()
+
+
+def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    stosim = Path(sys.executable).parent / "stosim"
+    process = subprocess.Popen(
+        [stosim, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).ok:
+                return process
+        except requests.RequestException:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the server did not start within 90 s")
+
+
+def measure(base: str, seconds: float, readers: int, submitters: int) -> dict[str, Any]:
+    scenarios = requests.get(f"{base}/api/scenarios", timeout=10).json()
+    sid = next(s["id"] for s in scenarios if s["name"] == "t0-dvp")
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+    reads: list[float] = []
+    posts: list[float] = []
+    statuses: Counter[str] = Counter()
+    budget = [MAX_REQUESTS]
+
+    def go(record: list[float], send: Any, pause: float, label: str) -> None:
+        with requests.Session() as http:
+            while time.monotonic() < stop:
+                with lock:
+                    if budget[0] <= 0:
+                        return
+                    budget[0] -= 1
+                started = time.perf_counter()
+                try:
+                    code = str(send(http).status_code)
+                except requests.RequestException as exc:
+                    code = type(exc).__name__
+                elapsed = time.perf_counter() - started
+                with lock:
+                    record.append(elapsed)
+                    statuses[f"{label} {code}"] += 1
+                time.sleep(pause)
+
+    def read(http: requests.Session) -> requests.Response:
+        return http.get(f"{base}/api/runs", timeout=30)
+
+    def submit(http: requests.Session) -> requests.Response:
+        body = {"scenario_id": sid, "overrides": TINY}
+        return http.post(f"{base}/api/runs", json=body, timeout=30)
+
+    threads = [threading.Thread(target=go, args=(reads, read, 0.0, "GET")) for _ in range(readers)]
+    threads += [
+        threading.Thread(target=go, args=(posts, submit, 0.2, "POST")) for _ in range(submitters)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {
+        "reads": len(reads), "read_p50_ms": _pct(reads, 50), "read_p99_ms": _pct(reads, 99),
+        "read_max_ms": max(reads) * 1000 if reads else None,
+        "posts": len(posts), "post_p50_ms": _pct(posts, 50), "post_p99_ms": _pct(posts, 99),
+        "statuses": dict(statuses),
+    }  # fmt: skip
+
+
+def _pct(values: list[float], q: int) -> float | None:
+    if len(values) < 2:
+        return None
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
+
+
+def postgres_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=30.0, help="at most 300")
+    parser.add_argument("--readers", type=int, default=16)
+    parser.add_argument("--submitters", type=int, default=4)
+    parser.add_argument("--postgres", default=POSTGRES, help="server URL (its 'test' database)")
+    args = parser.parse_args()
+    if not 1 <= args.seconds <= 300 or args.readers + args.submitters > 64:
+        raise SystemExit("at most 300 seconds and 64 clients")
+    stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
+    if "postgresql" in stores and not postgres_reachable():
+        print("no PostgreSQL on 127.0.0.1:5432: measuring SQLite only", file=sys.stderr)
+        stores.remove("postgresql")
+    results = {}
+    for kind in stores:
+        with Store(kind, args.postgres) as url:
+            port = free_port()
+            server = serve(url, port)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                idle = measure(base, 3, 1, 0)
+                loaded = measure(base, args.seconds, args.readers, args.submitters)
+                results[kind] = {"idle_p50_ms": idle["read_p50_ms"], **loaded}
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+    print(f"{'store':<11}{'idle p50':>9}{'p50':>8}{'p99':>8}{'max':>8}{'reads':>8}  submits")
+    for kind, r in results.items():
+        print(
+            f"{kind:<11}{_ms(r['idle_p50_ms']):>9}{_ms(r['read_p50_ms']):>8}"
+            f"{_ms(r['read_p99_ms']):>8}{_ms(r['read_max_ms']):>8}{r['reads']:>8}  {r['statuses']}"
+        )
+    out = ROOT / "out" / "load.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+if __name__ == "__main__":
+    main()
