@@ -67,6 +67,8 @@ def execute_run(database_url: str, run_id: int, parent_pid: int) -> None:
     from simulator.runner import run_scenario  # after the claim: the import takes a while
     from simulator.scenario import parse_scenario
 
+    _own_chain_port()
+
     try:
         scenario = parse_scenario(document, f"run {run_id}", overrides)
         result = run_scenario(scenario, seed, progress=progress)
@@ -81,6 +83,15 @@ def execute_run(database_url: str, run_id: int, parent_pid: int) -> None:
             _conditional(engine, run_id, status="failed", error=error, finished_at=utcnow())
         except Cancelled:
             return
+
+
+def _own_chain_port() -> None:
+    """Runs starting at the same moment would all find Anvil's usual port 8545 free and race
+    for it (the loser attaches to the winner's chain); each run process prefers a port the OS
+    hands it instead."""
+    from simulator.chain import brownie_ledger, toolchain
+
+    brownie_ledger.DEFAULT_PORT = toolchain.free_port()
 
 
 def _claim(engine: Engine, run_id: int) -> tuple[dict[str, Any] | None, dict[str, Any], int]:

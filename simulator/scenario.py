@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator.errors import StosimError
+from simulator.safe_yaml import safe_load
 
 SCHEMA_VERSION = 1
 MAX_SCENARIO_BYTES = 1_000_000
@@ -293,7 +294,9 @@ def parse_scenario(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
-    problems = reference_problems(scenario)
+    from simulator.workload import DEFAULT_LIMITS, problems as too_big  # it imports Scenario
+
+    problems = reference_problems(scenario) or too_big(scenario, DEFAULT_LIMITS)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
@@ -309,7 +312,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioError(str(path), [("", f"file is larger than {MAX_SCENARIO_BYTES:,} bytes")])
     try:
-        data = yaml.safe_load(raw)
+        data = safe_load(raw)  # bounded aliases and size
     except yaml.YAMLError as exc:
         raise ScenarioError(str(path), [("", f"not valid YAML: {exc}")]) from None
     return parse_scenario(data, str(path), overrides)
