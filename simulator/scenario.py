@@ -294,9 +294,9 @@ def parse_scenario(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
-    from simulator.workload import DEFAULT_LIMITS, problems as too_big  # it imports Scenario
+    from simulator import workload  # imported here: it imports Scenario
 
-    problems = reference_problems(scenario) or too_big(scenario, DEFAULT_LIMITS)
+    problems = reference_problems(scenario) or workload.problems(scenario, workload.DEFAULT_LIMITS)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
