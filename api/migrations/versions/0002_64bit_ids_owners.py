@@ -43,10 +43,12 @@ def digest(document: object) -> str:
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     for table, columns in BIG.items():
-        if sqlite:  # integers are 64-bit already; the table is rebuilt for AUTOINCREMENT
+        if sqlite:  # the table is rebuilt, for AUTOINCREMENT (its integers are 64-bit anyway)
             with op.batch_alter_table(
                 table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
             ) as batch:
+                for name in columns[1:]:  # the key stays INTEGER: AUTOINCREMENT needs it
+                    batch.alter_column(name, type_=sa.BigInteger(), existing_type=sa.Integer())
                 for column in ADDED.get(table, []):
                     batch.add_column(column)
             continue
@@ -61,8 +63,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(40), primary_key=True),
         sa.Column("host", sa.String(255), nullable=False),
         sa.Column("pid", sa.BigInteger(), nullable=False),
-        sa.Column("started_at", sa.DateTime(), nullable=False),
-        sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
     )
     scenarios = sa.table(
         "scenarios", sa.column("id"), sa.column("document", sa.JSON()), sa.column("question"),
