@@ -45,15 +45,10 @@ def admit_runs(
     """Check every run, then store them all (and the scenario if it is new) or none; the stored
     runs are handed to the pool."""
     settings: Settings = request.app.state.settings
+    _room(session, settings, len(specs))  # a full queue answers at once, before any parsing
     scenarios = [sized(check(document, spec.overrides), settings) for spec in specs]
     with admission(session):
-        waiting = unfinished(session, RunRow)
-        if waiting + len(specs) > settings.max_queued_runs:
-            raise HTTPException(
-                status_code=429,
-                detail=f"{waiting} runs are queued or running and {len(specs)} more would pass "
-                f"the bound of {settings.max_queued_runs}; try again later",
-            )
+        _room(session, settings, len(specs))  # the count that holds: under the lock
         if row is None:
             row = store_scenario(session, scenarios[0].name, "uploaded", document)
         owner = request.app.state.presence.id
@@ -71,6 +66,16 @@ def admit_runs(
         session.refresh(run)
         _submit(request, run.id or 0)
     return runs
+
+
+def _room(session: Session, settings: Settings, wanted: int) -> None:
+    waiting = unfinished(session, RunRow)
+    if waiting + wanted > settings.max_queued_runs:
+        raise HTTPException(
+            status_code=429,
+            detail=f"{waiting} runs are queued or running and {wanted} more would pass "
+            f"the bound of {settings.max_queued_runs}; try again later",
+        )
 
 
 def _submit(request: Request, run_id: int) -> None:

@@ -19,6 +19,7 @@ from api.guards import BodyLimit
 from api.models import ScenarioRow
 from api.presence import Presence
 from api.routes import comparisons, runs, scenarios, sweeps
+from api.routes.listing import RunPages
 from api.routes.scenarios import jsonable
 from api.schemas import Health, PoolState
 from api.settings import Settings
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         responses={400: BAD_HOST},
     )
-    app.state.settings = settings
+    app.state.settings, app.state.run_pages = settings, RunPages()
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.include_router(scenarios.router)
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Liveness, and the run pool's state (503 when it cannot take runs)",
         responses={503: {"model": Health, "description": "the run pool cannot take runs"}},
     )  # fmt: skip
-    def health(request: Request) -> Response:
+    async def health(request: Request) -> Response:
         pool = request.app.state.pool.state()
         ok = pool["dispatcher"] == "alive"
         body = Health(

@@ -78,17 +78,19 @@ def reap(engine: Engine, me: str | None) -> int:
     with Session(engine) as session:
         servers = {s.id: s for s in session.exec(select(ServerRow)).all()}
         gone = {sid for sid, s in servers.items() if sid != me and not _alive(s, now)}
-        for model, what in ((RunRow, "run"), (SweepRow, "sweep")):
-            rows = session.exec(
-                select(model).where(col(model.status).in_(("queued", "running")))
-            ).all()
-            for row in rows:
-                if row.owner == me or (row.owner in servers and row.owner not in gone):
-                    continue
-                row.status, row.finished_at = "interrupted", now
-                row.error = f"the server stopped while this {what} was in flight"
-                session.add(row)
-                marked += 1
+        in_flight = ("queued", "running")
+        unfinished: list[RunRow | SweepRow] = [
+            *session.exec(select(RunRow).where(col(RunRow.status).in_(in_flight))).all(),
+            *session.exec(select(SweepRow).where(col(SweepRow.status).in_(in_flight))).all(),
+        ]
+        for row in unfinished:
+            if row.owner == me or (row.owner in servers and row.owner not in gone):
+                continue
+            what = "run" if isinstance(row, RunRow) else "sweep"
+            row.status, row.finished_at = "interrupted", now
+            row.error = f"the server stopped while this {what} was in flight"
+            session.add(row)
+            marked += 1
         for sid in gone:
             session.delete(servers[sid])
         session.commit()

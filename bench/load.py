@@ -5,7 +5,8 @@
 
 It starts `stosim serve` on 127.0.0.1 (a port of its own) with a fresh store (a temporary SQLite
 file, or a database of its own on the PostgreSQL server, dropped afterwards), then runs 20 clients
-for `--seconds`: 16 read `GET /api/runs` back to back, 4 submit small runs (`POST /api/runs`,
+for `--seconds` (each client a process of its own): 16 read `GET /api/runs` back to back, 4
+submit small runs (`POST /api/runs`,
 t0-dvp for two days: 202, or 429 once the queue is full), so runs execute in the server's run
 processes while the readers are timed. Prints p50/p99/max per store and writes out/load.json.
 """
@@ -14,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -84,49 +85,50 @@ def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start within 90 s")
 
 
+def _client(base: str, kind: str, sid: int, stop: float, budget: int, out: Any) -> None:
+    """One client, in a process of its own (threads would measure the client's own GIL)."""
+    times: list[float] = []
+    statuses: Counter[str] = Counter()
+    body = {"scenario_id": sid, "overrides": TINY}
+    with requests.Session() as http:
+        while time.time() < stop and len(times) < budget:
+            started = time.perf_counter()
+            try:
+                if kind == "GET":
+                    code = str(http.get(f"{base}/api/runs", timeout=30).status_code)
+                else:
+                    code = str(http.post(f"{base}/api/runs", json=body, timeout=30).status_code)
+            except requests.RequestException as exc:
+                code = type(exc).__name__
+            times.append(time.perf_counter() - started)
+            statuses[f"{kind} {code}"] += 1
+            if kind == "POST":
+                time.sleep(0.2)
+    out.put((kind, times, dict(statuses)))
+
+
 def measure(base: str, seconds: float, readers: int, submitters: int) -> dict[str, Any]:
     scenarios = requests.get(f"{base}/api/scenarios", timeout=10).json()
     sid = next(s["id"] for s in scenarios if s["name"] == "t0-dvp")
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    stop = time.time() + seconds
+    budget = MAX_REQUESTS // (readers + submitters)
+    kinds = ["GET"] * readers + ["POST"] * submitters
+    clients = [
+        context.Process(target=_client, args=(base, kind, sid, stop, budget, out)) for kind in kinds
+    ]
+    for client in clients:
+        client.start()
     reads: list[float] = []
     posts: list[float] = []
     statuses: Counter[str] = Counter()
-    budget = [MAX_REQUESTS]
-
-    def go(record: list[float], send: Any, pause: float, label: str) -> None:
-        with requests.Session() as http:
-            while time.monotonic() < stop:
-                with lock:
-                    if budget[0] <= 0:
-                        return
-                    budget[0] -= 1
-                started = time.perf_counter()
-                try:
-                    code = str(send(http).status_code)
-                except requests.RequestException as exc:
-                    code = type(exc).__name__
-                elapsed = time.perf_counter() - started
-                with lock:
-                    record.append(elapsed)
-                    statuses[f"{label} {code}"] += 1
-                time.sleep(pause)
-
-    def read(http: requests.Session) -> requests.Response:
-        return http.get(f"{base}/api/runs", timeout=30)
-
-    def submit(http: requests.Session) -> requests.Response:
-        body = {"scenario_id": sid, "overrides": TINY}
-        return http.post(f"{base}/api/runs", json=body, timeout=30)
-
-    threads = [threading.Thread(target=go, args=(reads, read, 0.0, "GET")) for _ in range(readers)]
-    threads += [
-        threading.Thread(target=go, args=(posts, submit, 0.2, "POST")) for _ in range(submitters)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    for _ in clients:
+        kind, times, counts = out.get(timeout=seconds + 120)
+        (reads if kind == "GET" else posts).extend(times)
+        statuses.update(counts)
+    for client in clients:
+        client.join()
     return {
         "reads": len(reads), "read_p50_ms": _pct(reads, 50), "read_p99_ms": _pct(reads, 99),
         "read_max_ms": max(reads) * 1000 if reads else None,

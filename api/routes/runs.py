@@ -22,7 +22,6 @@ from api.deps import (
 )
 from api.guards import refuse_nul, require_token
 from api.models import ResultRow, RunRow, TradeRow, utcnow
-from api.routes.listing import run_page
 from api.routes.scenarios import resolve
 from api.schemas import MAX_ID, RunCreate, RunList, RunPublic, Table, TradePage, TradePublic
 
@@ -47,8 +46,7 @@ def create_run(body: RunCreate, request: Request, session: SessionDep) -> RunPub
     investors, days, assets, estimated memory and time: a 422 names the field and the limit) and
     the queue bound (429); nothing is stored for a refused request."""
     refuse_nul(body.label, "label")
-    row, _ = resolve(session, body.scenario_id, body.scenario)
-    document = row.document if row is not None else body.scenario or {}
+    row, document = resolve(session, body.scenario_id, body.scenario)
     (run,) = admit_runs(
         request, session, row, document, [RunSpec(body.seed, body.overrides, body.label)]
     )
@@ -57,11 +55,12 @@ def create_run(body: RunCreate, request: Request, session: SessionDep) -> RunPub
 
 @router.get("/runs", response_model=RunList, summary="List runs, newest first")
 def list_runs(
+    request: Request,
     session: SessionDep,
     offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> Response:
-    return run_page(session, offset, limit)
+    return request.app.state.run_pages.page(session, offset, limit)
 
 
 @router.get(

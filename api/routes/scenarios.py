@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session
 
 from api.db import store_scenario
 from api.deps import ScenarioId, SessionDep, errors, unprocessable
@@ -60,9 +61,9 @@ def check(document: Any, overrides: dict[str, Any] | None = None) -> Scenario:
 @router.get("", response_model=list[ScenarioPublic], summary="List stored scenarios")
 def list_scenarios(session: SessionDep) -> list[ScenarioPublic]:
     # the columns of the listing only: documents are read one at a time, by id
-    columns = (ScenarioRow.id, ScenarioRow.name, ScenarioRow.source, ScenarioRow.question,
-               ScenarioRow.created_at)  # fmt: skip
-    rows = session.exec(select(*columns).order_by(col(ScenarioRow.id))).all()
+    table = ScenarioRow.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in ("id", "name", "source", "question", "created_at")]
+    rows = session.execute(select(*columns).order_by(table.c.id)).all()
     return [
         ScenarioPublic(id=i, name=n, source=s, question=q, created_at=c) for i, n, s, q, c in rows
     ]
@@ -123,14 +124,14 @@ def _public(row: ScenarioRow) -> ScenarioPublic:
 
 def resolve(
     session: Session, scenario_id: int | None, document: dict[str, Any] | None
-) -> tuple[ScenarioRow | None, Scenario]:
-    """The scenario a request names: a stored one by id, or a whole document (validated here,
-    stored by the caller only once the request is admitted). Exactly one must be given."""
+) -> tuple[ScenarioRow | None, dict[str, Any]]:
+    """The scenario a request names: a stored one by id, or a whole document (validated and
+    stored by the caller, only once the request is admitted). Exactly one must be given."""
     if (scenario_id is None) == (document is None):
         raise unprocessable([("scenario_id", "give exactly one of 'scenario_id' or 'scenario'")])
     if document is not None:
-        return None, check(document)
+        return None, document
     found = session.get(ScenarioRow, scenario_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
-    return found, check(found.document)
+    return found, found.document

@@ -13,7 +13,7 @@ from api.db import newest_first
 from api.deps import SessionDep, SweepId, errors, unprocessable
 from api.guards import refuse_nul, require_token
 from api.models import SweepRow
-from api.routes.scenarios import resolve
+from api.routes.scenarios import check, resolve
 from api.schemas import MAX_ID, SweepCreate, SweepList, SweepPublic, SweepResults
 from simulator.sweep import Sweep, SweepError
 
@@ -47,8 +47,9 @@ def create(body: SweepCreate, request: Request, session: SessionDep) -> SweepPub
         raise unprocessable(
             [("seeds", f"{tasks:,} tasks (grid points x seeds); at most {limit:,}")]
         )
-    row, _ = resolve(session, body.scenario_id, body.scenario)
-    document = row.document if row is not None else body.scenario or {}
+    row, document = resolve(session, body.scenario_id, body.scenario)
+    if row is None:
+        check(document)  # an inline document's own problems, by their field paths
     try:
         sweep = Sweep(dict(document), body.grid, body.seeds, body.ledger)
     except SweepError as exc:
