@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TINY = {"market.days": 2, "investors.0.count": 6, "investors.1.count": 2, "investors.2.count": 2}
 MAX_REQUESTS = 200_000  # a hard stop, whatever the duration
+CLIENT_NICE = 5
 
 
 def free_port() -> int:
@@ -86,7 +87,9 @@ def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def _client(base: str, kind: str, sid: int, stop: float, budget: int, out: Any) -> None:
-    """One client, in a process of its own (threads would measure the client's own GIL)."""
+    """One client, in a process of its own (threads would measure the client's own GIL), at a
+    lower priority than the server: on a remote machine, clients would not take its CPU."""
+    os.nice(CLIENT_NICE)
     times: list[float] = []
     statuses: Counter[str] = Counter()
     body = {"scenario_id": sid, "overrides": TINY}

@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from fastapi import Response
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, select, true
 from sqlmodel import Session
 
 from api.db import newest_first
@@ -22,12 +22,19 @@ from api.models import RunRow
 from api.schemas import RunList
 
 RUNS = RunRow.__table__  # type: ignore[attr-defined]
-COUNT = select(func.count()).select_from(RUNS)
-STAMP = (
+_PAGE = (
     select(RUNS.c.id, RUNS.c.status, RUNS.c.phase, RUNS.c.progress)
     .order_by(RUNS.c.id.desc())
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
+    .subquery()
+)
+_TOTAL = select(func.count().label("n")).select_from(RUNS).subquery()
+# the count and the page's stamp in one round trip (one row with the count when the page is empty)
+STAMP = (
+    select(_TOTAL.c.n, _PAGE.c.id, _PAGE.c.status, _PAGE.c.phase, _PAGE.c.progress)
+    .select_from(_TOTAL.outerjoin(_PAGE, true()))
+    .order_by(_PAGE.c.id.desc())
 )
 MAX_PAGES = 64  # pages kept (offset, limit pairs); the dashboard asks for one
 
@@ -39,18 +46,20 @@ class RunPages:
         self._lock = threading.Lock()
         self._pages: dict[tuple[int, int], tuple[Any, bytes]] = {}
 
-    def page(self, session: Session, offset: int, limit: int) -> Response:
-        connection = session.connection()
-        total = connection.execute(COUNT).scalar_one()
-        rows = connection.execute(STAMP, {"limit": limit, "offset": offset}).all()
-        stamp = (total, tuple(tuple(row) for row in rows))
+    def page(self, engine: Engine, offset: int, limit: int) -> Response:
+        # outside a transaction: no BEGIN and ROLLBACK round trips around one read
+        with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+            rows = connection.execute(STAMP, {"limit": limit, "offset": offset}).all()
+        stamp = tuple(tuple(row) for row in rows)
         with self._lock:
             cached = self._pages.get((offset, limit))
         if cached is not None and cached[0] == stamp:
             body = cached[1]
         else:
-            runs, count = newest_first(session, RunRow, offset, limit)
-            body = RunList(data=[public(r) for r in runs], count=count).model_dump_json().encode()
+            with Session(engine) as session:
+                runs, count = newest_first(session, RunRow, offset, limit)
+                page = RunList(data=[public(r) for r in runs], count=count)
+            body = page.model_dump_json().encode()
             with self._lock:
                 if len(self._pages) >= MAX_PAGES:
                     self._pages.clear()

@@ -56,11 +56,10 @@ def create_run(body: RunCreate, request: Request, session: SessionDep) -> RunPub
 @router.get("/runs", response_model=RunList, summary="List runs, newest first")
 def list_runs(
     request: Request,
-    session: SessionDep,
     offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> Response:
-    return request.app.state.run_pages.page(session, offset, limit)
+    return request.app.state.run_pages.page(request.app.state.engine, offset, limit)
 
 
 @router.get(
