@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api.db import digest, init_store, make_engine, store_scenario
@@ -30,9 +33,13 @@ from simulator.safe_yaml import safe_load
 from simulator.scenario import ScenarioError, load_scenario
 
 DASHBOARD = Path(__file__).parent / "static" / "dashboard.html"
-BAD_HOST = {
-    "description": "the Host header is not one this server answers to (STOSIM_ALLOWED_HOSTS)",
-    "content": {"text/plain": {"schema": {"type": "string"}}},
+BAD_REQUEST = {
+    "description": "a Host header this server does not answer to (STOSIM_ALLOWED_HOSTS; plain "
+    "text), or a body that is not JSON",
+    "content": {
+        "text/plain": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+    },
 }
 
 
@@ -60,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Run Korean token-securities market scenarios and compare their outcomes.",
         lifespan=lifespan,
-        responses={400: BAD_HOST},
+        responses={400: BAD_REQUEST},
     )
     app.state.settings, app.state.run_pages = settings, RunPages()
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -69,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(comparisons.router)
     app.include_router(sweeps.router)
+    app.add_exception_handler(StarletteHTTPException, _allow_every_method)
     _document_access(app, settings)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -90,6 +98,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
     return app
+
+
+async def _allow_every_method(request: Request, exc: Exception) -> Response:
+    """FastAPI's 405 names one route's methods in Allow; name every method the OpenAPI document
+    gives the path (a literal path such as /api/scenarios/validate before /{scenario_id})."""
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        path = request.url.path
+        table = _methods(request.app)
+        exact = [methods for literal, _, methods in table if literal == path]
+        matching = exact or [methods for _, pattern, methods in table if pattern.match(path)]
+        if matching:
+            headers["Allow"] = ", ".join(sorted(set().union(*matching)))
+    return await http_exception_handler(
+        request, StarletteHTTPException(exc.status_code, exc.detail, headers)
+    )
+
+
+def _methods(app: FastAPI) -> list[tuple[str, re.Pattern[str], set[str]]]:
+    """Each documented path, as a pattern, with its methods."""
+    if not hasattr(app.state, "methods"):
+        app.state.methods = [
+            (path, re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"),
+             {m.upper() for m in operations})
+            for path, operations in app.openapi()["paths"].items()
+        ]  # fmt: skip
+    return list(app.state.methods)
 
 
 def _document_access(app: FastAPI, settings: Settings) -> None:

@@ -49,7 +49,7 @@ class ScenarioDocument(BaseModel):
 
 class ScenarioYaml(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    yaml: str = Field(max_length=1_000_000, description="the scenario as YAML text")
+    yaml: str = Field(max_length=900_000, description="the scenario as YAML text")
 
 
 # exactly one of the two (the schema says so: a body with both, or neither, matches no branch)
@@ -198,8 +198,9 @@ class SweepCreate(ScenarioChoice):
             ]
         },
     )
-    grid: dict[str, list[Any]] = Field(
-        description="dotted field path -> the values to try; every combination is a grid point"
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
+        min_length=1,
+        description="dotted field path -> the values to try; every combination is a grid point",
     )
     seeds: int = Field(3, ge=1, le=100, description="seeds per grid point")
     ledger: Literal["anvil", "revm"] | None = Field(

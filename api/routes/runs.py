@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import update
@@ -18,7 +19,6 @@ from api.deps import (
     errors,
     public,
     run_or_404,
-    unprocessable,
 )
 from api.guards import refuse_nul, require_token
 from api.models import ResultRow, RunRow, TradeRow, utcnow
@@ -26,6 +26,7 @@ from api.routes.scenarios import resolve
 from api.schemas import MAX_ID, RunCreate, RunList, RunPublic, Table, TradePage, TradePublic
 
 router = APIRouter(prefix="/api", tags=["runs"])
+ResultGroup = Literal["fees", "liquidity", "settlement", "refusals", "outcomes"]
 write = [Depends(require_token)]
 
 RESULTS = {
@@ -119,12 +120,8 @@ def delete_run(run_id: RunId, session: SessionDep, pool: PoolDep) -> Response:
     "/runs/{run_id:int}/results/{group}", response_model=list[Table],
     summary="A run's metric tables", responses=errors(404, 409),
 )  # fmt: skip
-def read_results(run_id: RunId, group: str, session: SessionDep) -> list[Table]:
+def read_results(run_id: RunId, group: ResultGroup, session: SessionDep) -> list[Table]:
     """group: fees | liquidity | settlement | refusals | outcomes."""
-    if group not in RESULTS:
-        raise unprocessable(
-            [("group", f"unknown result group {group!r}; allowed: {', '.join(RESULTS)}")], "path"
-        )
     run = finished(session, run_id)
     rows = session.exec(
         select(ResultRow).where(ResultRow.run_id == run.id, col(ResultRow.name).in_(RESULTS[group]))

@@ -76,7 +76,16 @@ def list_scenarios(session: SessionDep) -> list[ScenarioPublic]:
     responses=errors(413),
 )
 def validate_scenario(upload: ScenarioUpload) -> Validation:
-    document = document_of(upload)
+    """Every problem of the scenario comes back as a problem with its field path (200), the
+    YAML text's own included."""
+    try:
+        document = document_of(upload)
+    except HTTPException as exc:
+        details: list[dict[str, Any]] = exc.detail  # type: ignore[assignment]  # unprocessable()
+        problems = [
+            Problem(field=".".join(map(str, d["loc"][1:])), message=d["msg"]) for d in details
+        ]
+        return Validation(valid=False, problems=problems)
     try:
         scenario = parse_scenario(document, "scenario")
     except ScenarioError as exc:
