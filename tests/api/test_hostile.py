@@ -138,3 +138,41 @@ def test_openapi_documents_every_status_code_and_the_validate_route_is_its_own(
     run = schema["components"]["schemas"]["RunPublic"]["properties"]["status"]
     assert set(run["enum"]) == {"queued", "running", "finished", "failed", "interrupted",
                                 "cancelled"}  # fmt: skip
+
+
+def test_listing_scenarios_reads_no_documents(client: TestClient):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        listed = client.get("/api/scenarios").json()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert listed and all(s["question"] for s in listed if s["source"] == "builtin")
+    assert not [s for s in statements if "document" in s], statements
+
+
+def test_a_bad_database_url_is_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    stosim = Path(sys.executable).parent / "stosim"
+    for url, cause in (
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "cannot open the store"),
+        ("nosuchdb://x", "is not usable"),
+    ):
+        run = subprocess.run(
+            [stosim, "serve", "--port", "1"], env={**os.environ, "DATABASE_URL": url},
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
+        assert run.returncode == 1
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and cause in lines[0] and "Traceback" not in run.stderr, lines
