@@ -17,7 +17,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,18 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy.exc import OperationalError
+
+from simulator.chain.toolchain import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TINY = {"market.days": 2, "investors.0.count": 6, "investors.1.count": 2, "investors.2.count": 2}
 MAX_REQUESTS = 200_000  # a hard stop, whatever the duration
 CLIENT_NICE = 5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Store:
@@ -50,7 +46,7 @@ class Store:
         self.tmp = tempfile.TemporaryDirectory(prefix="stosim-load-")
         self.name = f"stosim_load_{os.getpid()}_{int(time.time())}"
 
-    def __enter__(self) -> str:
+    def open(self) -> str:
         if self.kind == "sqlite":
             return f"sqlite:///{Path(self.tmp.name) / 'load.db'}"
         from sqlalchemy import create_engine, text
@@ -59,7 +55,7 @@ class Store:
             c.execute(text(f'CREATE DATABASE "{self.name}"'))
         return self.postgres.rsplit("/", 1)[0] + f"/{self.name}"
 
-    def __exit__(self, *_: Any) -> None:
+    def close(self) -> None:
         if self.kind == "postgresql":
             from sqlalchemy import create_engine, text
 
@@ -68,21 +64,36 @@ class Store:
         self.tmp.cleanup()
 
 
-def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    stosim = Path(sys.executable).parent / "stosim"
-    process = subprocess.Popen(
-        [stosim, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+class Served:
+    """`stosim serve` on 127.0.0.1 in a process of its own."""
+
+    def __init__(self, database_url: str, port: int) -> None:
+        env = {**os.environ, "DATABASE_URL": database_url}
+        stosim = Path(sys.executable).parent / "stosim"
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [stosim, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def serve(database_url: str, port: int) -> Served:
+    server = Served(database_url, port)
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).ok:
-                return process
+            if requests.get(f"{server.base}/api/health", timeout=2).ok:
+                return server
         except requests.RequestException:
             time.sleep(0.3)
-    process.kill()
+    server.stop()
     raise SystemExit("the server did not start within 90 s")
 
 
@@ -146,14 +157,6 @@ def _pct(values: list[float], q: int) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
-def postgres_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
@@ -165,25 +168,22 @@ def main() -> None:
     if not 1 <= args.seconds <= 300 or args.readers + args.submitters > 64:
         raise SystemExit("at most 300 seconds and 64 clients")
     stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
-    if "postgresql" in stores and not postgres_reachable():
-        print("no PostgreSQL on 127.0.0.1:5432: measuring SQLite only", file=sys.stderr)
-        stores.remove("postgresql")
     results = {}
     for kind in stores:
-        with Store(kind, args.postgres) as url:
-            port = free_port()
-            server = serve(url, port)
-            try:
-                base = f"http://127.0.0.1:{port}"
-                idle = measure(base, 3, 1, 0)
-                loaded = measure(base, args.seconds, args.readers, args.submitters)
-                results[kind] = {"idle_p50_ms": idle["read_p50_ms"], **loaded}
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+        store = Store(kind, args.postgres)
+        try:
+            url = store.open()
+        except OperationalError as exc:
+            print(f"no PostgreSQL to measure ({str(exc.orig).strip()})", file=sys.stderr)
+            continue
+        server = serve(url, free_port())
+        try:
+            idle = measure(server.base, 3, 1, 0)
+            loaded = measure(server.base, args.seconds, args.readers, args.submitters)
+            results[kind] = {"idle_p50_ms": idle["read_p50_ms"], **loaded}
+        finally:
+            server.stop()
+            store.close()
     print(f"{'store':<11}{'idle p50':>9}{'p50':>8}{'p99':>8}{'max':>8}{'reads':>8}  submits")
     for kind, r in results.items():
         print(
