@@ -54,6 +54,8 @@ class Presence:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)  # a beat in progress must not bring the row back
         with Session(self.engine) as session:
             row = session.get(ServerRow, self.id)
             if row is not None:
