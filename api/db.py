@@ -1,73 +1,118 @@
-"""The store: engine from the settings, schema created (and versioned) on start-up, sessions."""
+"""The store: engine from the settings (with a one-line error when it cannot be used), the schema
+migrated on start-up, the admission lock, and small query helpers."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, col, create_engine, func, select
+from sqlalchemy import Engine, event, exc, make_url, text
+from sqlmodel import Session, col, create_engine, func, select
 
-from api.models import SCHEMA_VERSION, RunRow, ScenarioRow, StoreInfo, SweepRow, utcnow
+from api.models import RunRow, ScenarioRow, SweepRow
+from simulator.errors import StosimError
 
 UNFINISHED = ("queued", "running")
 Row = TypeVar("Row", RunRow, SweepRow)
+ADMISSION_LOCK = 0x5701_5100  # PostgreSQL advisory lock key of run and sweep admission
+_admitting = threading.Lock()  # within one server: queue behind each other, not SQLite's timeout
+
+
+class StoreError(StosimError):
+    """The store cannot be used (bad URL, unreachable server, wrong credentials, newer schema)."""
+
+
+def describe(database_url: str) -> str:
+    try:
+        return make_url(database_url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return repr(database_url)
 
 
 def make_engine(database_url: str) -> Engine:
-    if database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+    try:
+        url = make_url(database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
-        @event.listens_for(engine, "connect")
-        def _wal(connection, _record):
-            # readers and the run processes' writers do not block each other
-            connection.execute("PRAGMA journal_mode=WAL")
+            @event.listens_for(engine, "connect")
+            def _wal(connection, _record):
+                # readers and the run processes' writers do not block each other
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
 
-        return engine
-    return create_engine(database_url, pool_pre_ping=True)
+            return engine
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    except (exc.ArgumentError, exc.NoSuchModuleError, ImportError, OSError) as error:
+        raise StoreError(f"DATABASE_URL {describe(database_url)} is not usable: {error}") from None
 
 
-def init_store(engine: Engine) -> int:
-    """Create missing tables, record the schema version, and mark runs that were in flight when
-    the server last stopped as interrupted. Returns how many were interrupted."""
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        info = session.get(StoreInfo, 1)
-        if info is None:
-            session.add(StoreInfo(id=1, schema_version=SCHEMA_VERSION))
-        elif info.schema_version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"the store has schema version {info.schema_version}, "
-                f"newer than this stosim's {SCHEMA_VERSION}"
-            )
-        stuck = session.exec(select(RunRow).where(RunRow.status.in_(UNFINISHED))).all()  # type: ignore[attr-defined]
-        for run in stuck:
-            run.status = "interrupted"
-            run.error = "the server stopped while this run was in flight"
-            run.finished_at = utcnow()
-            session.add(run)
-        sweeps = session.exec(select(SweepRow).where(col(SweepRow.status).in_(UNFINISHED))).all()
-        for sweep in sweeps:
-            sweep.status = "interrupted"
-            sweep.error = "the server stopped while this sweep was in flight"
-            sweep.finished_at = utcnow()
-            session.add(sweep)
-        session.commit()
-        return len(stuck)
+def check_reachable(engine: Engine) -> None:
+    """Connect once; a failure becomes one line naming the store and the cause."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except exc.DBAPIError as error:
+        cause = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise StoreError(f"cannot open the store {describe(str(engine.url))}: {cause}") from None
+
+
+def init_store(engine: Engine) -> None:
+    """Bring the schema to this stosim's version (Alembic migrations), then mark the runs and
+    sweeps of servers that are gone as interrupted (never those of a live server)."""
+    from api.migrate import migrate
+    from api.presence import reap
+
+    check_reachable(engine)
+    migrate(engine)
+    reap(engine, None)
+
+
+def digest(document: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
 def store_scenario(
     session: Session, name: str, source: str, document: dict[str, Any]
 ) -> ScenarioRow:
-    row = ScenarioRow(name=name, source=source, document=document)
+    """The stored scenario with this name, source and exact document, or a new one (flushed, not
+    committed: the caller commits it with whatever else the request stores)."""
+    key = digest(document)
+    query = select(ScenarioRow).where(
+        ScenarioRow.digest == key, ScenarioRow.name == name, ScenarioRow.source == source
+    )
+    found = session.exec(query).first()
+    if found is not None:
+        return found
+    row = ScenarioRow(
+        name=name, source=source, document=document, digest=key,
+        question=str(document.get("question", "")),
+    )  # fmt: skip
     session.add(row)
-    session.commit()
-    session.refresh(row)
+    session.flush()
     return row
+
+
+@contextmanager
+def admission(session: Session) -> Iterator[None]:
+    """Count and insert under one lock, held until the session commits or rolls back, so that
+    no bound is exceeded by requests racing each other, on any number of servers."""
+    with _admitting:
+        try:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADMISSION_LOCK})
+            else:  # a write first: SQLite's single writer lock, taken before anything is counted
+                session.execute(text("UPDATE store_info SET id = id WHERE id = 1"))
+            yield
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def unfinished(session: Session, model: type[RunRow] | type[SweepRow]) -> int:

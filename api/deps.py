@@ -1,4 +1,4 @@
-"""Typed dependencies shared by the routers."""
+"""Typed dependencies shared by the routers, and the error responses they document."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 
 from api.models import RunRow
-from api.schemas import RunPublic
+from api.schemas import MAX_ID, ErrorBody, RunPublic
 from api.settings import Settings
 from api.worker import RunPool
 
@@ -28,11 +28,25 @@ def get_settings(request: Request) -> Settings:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-MAX_ID = 2**53  # ids and offsets stay within what every store's integer columns hold
 RunId = Annotated[int, Path(ge=1, le=MAX_ID, description="a run's id")]
 ScenarioId = Annotated[int, Path(ge=1, le=MAX_ID, description="a scenario's id")]
+SweepId = Annotated[int, Path(ge=1, le=MAX_ID, description="a sweep's id")]
 PoolDep = Annotated[RunPool, Depends(get_pool)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+WHY = {
+    401: "an API token is needed (the server has STOSIM_API_TOKENS) and none or a wrong one came",
+    404: "no such scenario, run or sweep",
+    409: "not possible in the run's or sweep's current status",
+    413: "the request body is larger than the server's limit (STOSIM_MAX_BODY_BYTES)",
+    429: "the queue of runs or sweeps is full; try again later",
+    503: "the server is stopping and takes no new runs",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries of the error responses a route can give."""
+    return {code: {"model": ErrorBody, "description": WHY[code]} for code in codes}
 
 
 def unprocessable(problems: list[tuple[str, str]], where: str = "body") -> HTTPException:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.scenario import FeeSchedule
+
+MAX_ID = 2**53  # ids and offsets stay within what every store's integer columns and JSON hold
+RunStatus = Literal["queued", "running", "finished", "failed", "interrupted", "cancelled"]
+RunPhase = Literal["", "starting", "simulating", "storing"]
+SweepStatus = Literal["queued", "running", "finished", "failed", "interrupted"]
+
+
+class ErrorBody(BaseModel):
+    detail: str
 
 
 class Problem(BaseModel):
@@ -33,17 +42,28 @@ class ScenarioDetail(ScenarioPublic):
     document: dict[str, Any]
 
 
-class ScenarioUpload(BaseModel):
+class ScenarioDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    document: dict[str, Any] | None = Field(None, description="the scenario as JSON")
-    yaml: str | None = Field(None, max_length=1_000_000, description="or the scenario as YAML text")
+    document: dict[str, Any] = Field(description="the scenario as JSON")
+
+
+class ScenarioYaml(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    yaml: str = Field(max_length=900_000, description="the scenario as YAML text")
+
+
+# exactly one of the two (the schema says so: a body with both, or neither, matches no branch)
+ScenarioUpload = Annotated[
+    ScenarioDocument | ScenarioYaml,
+    Field(description="a scenario as JSON ('document') or as YAML text ('yaml'), exactly one"),
+]
 
 
 class ScenarioChoice(BaseModel):
     """A request that names its scenario: a stored one, or a whole document (exactly one)."""
 
     scenario_id: int | None = Field(
-        None, ge=1, description="a stored scenario (built-in or uploaded)"
+        None, ge=1, le=MAX_ID, description="a stored scenario (built-in or uploaded)"
     )
     scenario: dict[str, Any] | None = Field(None, description="or a whole scenario document")
 
@@ -74,7 +94,11 @@ class RunPublic(BaseModel):
     seed: int
     ledger: str
     overrides: dict[str, Any]
-    status: str = Field(description="queued | running | finished | failed | interrupted")
+    status: RunStatus
+    phase: RunPhase = Field(
+        description="while running: starting (chain, contracts, accounts), "
+        "simulating (progress counts), storing"
+    )
     progress: float
     error: str
     created_at: dt.datetime
@@ -104,7 +128,7 @@ class TradePublic(BaseModel):
     seller: str
     quantity: int
     price: int
-    status: str
+    status: Literal["settled", "failed", "pending"]
     settled_t: int | None
     rule_id: str
     reason: str
@@ -147,7 +171,7 @@ class FeeComparisonCreate(BaseModel):
             ]
         },
     )
-    scenario_id: int = Field(ge=1, le=2**53)
+    scenario_id: int = Field(ge=1, le=MAX_ID)
     seed: int | None = Field(None, ge=0, lt=2**63)
     structures: list[FeeStructure] = Field(min_length=1, max_length=8)
     overrides: dict[str, Any] = {}
@@ -174,8 +198,9 @@ class SweepCreate(ScenarioChoice):
             ]
         },
     )
-    grid: dict[str, list[Any]] = Field(
-        description="dotted field path -> the values to try; every combination is a grid point"
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
+        min_length=1,
+        description="dotted field path -> the values to try; every combination is a grid point",
     )
     seeds: int = Field(3, ge=1, le=100, description="seeds per grid point")
     ledger: Literal["anvil", "revm"] | None = Field(
@@ -191,7 +216,7 @@ class SweepPublic(BaseModel):
     seeds: int
     ledger: str
     scheduler: str
-    status: str = Field(description="queued | running | finished | failed | interrupted")
+    status: SweepStatus
     tasks_total: int
     tasks_done: int
     eta_s: float | None = Field(description="estimated seconds left while running")
@@ -209,8 +234,24 @@ class SweepList(BaseModel):
 
 class SweepResults(BaseModel):
     id: int
-    status: str
+    status: SweepStatus
     summary: list[dict[str, Any]] = Field(
         description="per grid point and metric: n, mean, std, ci95_low, ci95_high"
     )
     runs: list[dict[str, Any]] = Field(description="one row per task: parameters, seed, metrics")
+
+
+class PoolState(BaseModel):
+    workers: int = Field(description="runs executing at once, at most")
+    running: int
+    queued: int
+    dispatcher: Literal["alive", "stopped"]
+    processes_died: int = Field(description="run processes that died since the server started")
+    dispatcher_restarts: int
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    version: str
+    active_runs: int
+    pool: PoolState

@@ -5,18 +5,18 @@ store as runs."""
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.db import store_scenario
 from api.models import ScenarioRow, SweepRow, utcnow
+from api.presence import Presence
+from api.run_results import records
 from simulator.sweep import Sweep, SweepProgress, SweepResult, run_sweep
 
 log = logging.getLogger("stosim.api")
@@ -29,14 +29,13 @@ class SweepCancelled(Exception):
 
 def scenario_row(session: Session, name: str, document: dict[str, Any]) -> ScenarioRow:
     """The stored scenario with this exact document, or a new "uploaded" one."""
-    for row in session.exec(select(ScenarioRow).where(ScenarioRow.name == name)).all():
-        if row.document == document:
-            return row
-    return store_scenario(session, name, "uploaded", document)
+    row = store_scenario(session, name, "uploaded", document)
+    session.commit()
+    return row
 
 
-def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: str) -> SweepRow:
-    stored = SweepRow(
+def new_sweep_row(row: ScenarioRow, sweep: Sweep, scheduler: str) -> SweepRow:
+    return SweepRow(
         scenario_id=row.id or 0,
         scenario_name=sweep.scenario.name,
         grid=sweep.grid,
@@ -45,6 +44,10 @@ def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: st
         scheduler=scheduler,
         tasks_total=len(sweep.tasks()),
     )
+
+
+def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: str) -> SweepRow:
+    stored = new_sweep_row(row, sweep, scheduler)
     session.add(stored)
     session.commit()
     session.refresh(stored)
@@ -60,8 +63,31 @@ def execute_sweep(
     also: SweepProgress | None = None,
 ) -> SweepResult | None:
     """Run a stored sweep to its end; progress and the outcome go to the store. A failure is
-    recorded on the sweep (and returned as None), never raised."""
-    _update(engine, sweep_id, status="running", started_at=utcnow())
+    recorded on the sweep (and returned as None), never raised. A sweep no server owns (started
+    by `stosim sweep`) is owned by a presence of its own meanwhile, so no server takes it for
+    abandoned."""
+    with Session(engine) as session:
+        row = session.get(SweepRow, sweep_id)
+        owned = row is not None and row.owner is not None
+    presence = None if owned else Presence(engine).start()
+    try:
+        return _execute(engine, sweep_id, sweep, scheduler, workers, also, presence)
+    finally:
+        if presence is not None:
+            presence.stop()
+
+
+def _execute(
+    engine: Engine,
+    sweep_id: int,
+    sweep: Sweep,
+    scheduler: str | None,
+    workers: int | None,
+    also: SweepProgress | None,
+    presence: Presence | None,
+) -> SweepResult | None:
+    values: dict[str, Any] = {"owner": presence.id} if presence else {}
+    _update(engine, sweep_id, status="running", started_at=utcnow(), **values)
     last = [0.0]
 
     def progress(done: int, total: int, eta: float | None) -> None:
@@ -99,20 +125,6 @@ def execute_sweep(
         finished_at=utcnow(),
     )  # fmt: skip
     return result
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: NaN becomes null, numpy scalars plain Python."""
-    rows = frame.astype(object).where(pd.notna(frame), None).to_dict(orient="records")
-    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _update(engine: Engine, sweep_id: int, **values: Any) -> None:

@@ -1,193 +1,188 @@
-"""Runs execute in a bounded pool of processes apart from request handling. Each run gets its own
-process and its own fresh chain; it reports progress and stores its results itself."""
+"""Runs execute apart from request handling: one process per run (spawned fresh, so a run's
+memory goes with it), at most `workers` at once, queued runs waiting in order. A process that
+dies fails only its own run; a cancelled run's process is killed with its chain; when the server
+stops, in-flight runs are stopped and marked interrupted. Nothing here is shared between runs, so
+there is no pool to break: a failure never reaches the next run."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
+import signal
 import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from functools import partial
+from collections import deque
+from multiprocessing.process import BaseProcess
 from typing import Any
 
-import pandas as pd
-from sqlmodel import Session
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 
-from api.db import make_engine
-from api.models import ResultRow, RunRow, ScenarioRow, TradeRow, utcnow
-from simulator.chartdata import quote_series  # the rows of the dashboard's spread and depth charts
+from api.models import RunRow, utcnow
+from api.run_process import execute_run
 
 log = logging.getLogger("stosim.api")
+POLL_S = 0.2
+
+
+class PoolClosed(RuntimeError):
+    """The server is stopping: no new runs are taken."""
 
 
 class RunPool:
-    def __init__(self, database_url: str, workers: int) -> None:
-        self.database_url = database_url
-        context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_watch_parent,
-            initargs=(os.getpid(),),
-        )
-        self._lock = threading.Lock()
-        self._futures: dict[int, Future[None]] = {}
+    def __init__(self, engine: Engine, database_url: str, workers: int) -> None:
+        self.engine, self.database_url, self.workers = engine, database_url, workers
+        self._context = multiprocessing.get_context("spawn")
+        self._cond = threading.Condition()
+        self._queue: deque[int] = deque()
+        self._running: dict[int, BaseProcess] = {}
+        self._cancelled: set[int] = set()
+        self._died = 0
+        self._restarts = 0
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._ensure_dispatcher()
+
+    # ---- the request side ----
 
     def submit(self, run_id: int) -> None:
-        future = self._pool.submit(execute_run, self.database_url, run_id, os.getpid())
-        with self._lock:
-            self._futures[run_id] = future
-        future.add_done_callback(partial(self._done, run_id))
+        with self._cond:
+            if self._stopping:
+                raise PoolClosed("the server is stopping")
+            self._queue.append(run_id)
+            self._cond.notify_all()
+        self._ensure_dispatcher()
 
-    def _done(self, run_id: int, future: Future[None]) -> None:
-        with self._lock:
-            self._futures.pop(run_id, None)
-        if future.cancelled():
-            return
-        error = future.exception()
-        if error is not None:  # the process died (e.g. killed): the run cannot have stored a result
-            _mark_failed(
-                make_engine(self.database_url), run_id, f"the run's process died: {error!r}"
-            )
+    def cancel(self, run_id: int) -> None:
+        """Drop a queued run, or kill a running one's process (its chain dies with it)."""
+        with self._cond:
+            if run_id in self._queue:
+                self._queue.remove(run_id)
+            process = self._running.get(run_id)
+            if process is not None:
+                self._cancelled.add(run_id)
+        if process is not None and process.is_alive():
+            process.kill()
+
+    def state(self) -> dict[str, Any]:
+        alive = self._ensure_dispatcher()
+        with self._cond:
+            return {
+                "workers": self.workers,
+                "running": len(self._running),
+                "queued": len(self._queue),
+                "dispatcher": "alive" if alive else "stopped",
+                "processes_died": self._died,
+                "dispatcher_restarts": self._restarts,
+            }
 
     def active(self) -> int:
-        with self._lock:
-            return len(self._futures)
+        with self._cond:
+            return len(self._running)
+
+    def pids(self) -> dict[int, int | None]:
+        with self._cond:
+            return {run_id: p.pid for run_id, p in self._running.items()}
+
+    # ---- the dispatcher thread ----
+
+    def _ensure_dispatcher(self) -> bool:
+        """Start the dispatcher, or a new one if it ended unexpectedly (the pool heals)."""
+        with self._cond:
+            if self._stopping:
+                return False
+            if self._thread is not None and self._thread.is_alive():
+                return True
+            if self._thread is not None:
+                self._restarts += 1
+                log.error("the run dispatcher had stopped; started a new one")
+            self._thread = threading.Thread(target=self._dispatch, daemon=True, name="stosim-runs")
+            self._thread.start()
+            return True
+
+    def _dispatch(self) -> None:
+        # run processes die with this thread (PR_SET_PDEATHSIG names the thread that started
+        # them), so it lives as long as the server and never ends on an error
+        while True:
+            try:
+                with self._cond:
+                    if self._stopping:
+                        return
+                    self._cond.wait(POLL_S)
+                self._collect()
+                self._start_waiting()
+            except Exception:
+                log.exception("run dispatcher error (continuing)")
+
+    def _collect(self) -> None:
+        with self._cond:
+            ended = {i: p for i, p in self._running.items() if p.exitcode is not None}
+            for run_id in ended:
+                del self._running[run_id]
+            cancelled = {i for i in ended if i in self._cancelled}
+            self._cancelled -= set(ended)
+        for run_id, process in ended.items():
+            process.join()
+            if process.exitcode != 0 and run_id not in cancelled:
+                self._died += 1
+                finish(self.engine, run_id, "failed", f"the run's process died: {_how(process)}")
+
+    def _start_waiting(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping or not self._queue or len(self._running) >= self.workers:
+                    return
+                run_id = self._queue.popleft()
+                process = self._context.Process(
+                    target=execute_run, args=(self.database_url, run_id, os.getpid()),
+                    name=f"stosim-run-{run_id}", daemon=True,
+                )  # fmt: skip
+                self._running[run_id] = process
+            try:
+                process.start()
+            except Exception as exc:  # e.g. out of processes: this run fails, the next may not
+                with self._cond:
+                    self._running.pop(run_id, None)
+                finish(self.engine, run_id, "failed", f"could not start its process: {exc!r}")
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-class ParentGone(Exception):
-    """The server that started this run is gone: stop, so the run ends as interrupted."""
-
-
-_busy = threading.Event()
-
-
-def _watch_parent(parent_pid: int) -> None:
-    """In each pool process: leave once the server is gone. An idle process exits at once; a busy
-    one stops its run at the next progress report (ParentGone), which stops its chain too."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent_pid and not _busy.is_set():
-                os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="stosim-parent-watch").start()
-
-
-def execute_run(database_url: str, run_id: int, parent_pid: int) -> None:
-    """Body of a run process: load, run on a fresh chain, store results or the failure."""
-    from simulator.runner import run_scenario
-    from simulator.scenario import parse_scenario
-
-    engine = make_engine(database_url)
-    with Session(engine) as session:
-        run = session.get(RunRow, run_id)
-        if run is None:
-            return
-        row = session.get(ScenarioRow, run.scenario_id)
-        document, overrides, seed = dict(row.document) if row else {}, dict(run.overrides), run.seed
-        run.status, run.started_at = "running", utcnow()
-        session.add(run)
-        session.commit()
-    last = [0.0]
-
-    def progress(share: float) -> None:
-        if os.getppid() != parent_pid:
-            raise ParentGone
-        now = time.monotonic()
-        if now - last[0] > 1.0:
-            last[0] = now
-            _set(engine, run_id, progress=round(share, 4))
-
-    _busy.set()
-    try:
-        scenario = parse_scenario(document, f"run {run_id}", overrides)
-        result = run_scenario(scenario, seed, progress=progress)
-        _store_result(engine, run_id, result)
-    except ParentGone:
-        return
-    except Exception as exc:  # any failure of a run is reported on the run, never raised
-        log.exception("run %s failed", run_id)
-        _mark_failed(engine, run_id, f"{type(exc).__name__}: {exc}")
-    finally:
-        _busy.clear()
-
-
-def _store_result(engine: Any, run_id: int, result: Any) -> None:
-    tables: dict[str, pd.DataFrame] = result.tables
-    with Session(engine) as session:
-        for name, frame in result.metrics.items():
-            session.add(ResultRow(run_id=run_id, name=name, records=_records(frame)))
-        session.add(
-            ResultRow(run_id=run_id, name="quote_series", records=_records(quote_series(tables)))
-        )
-        for trade in trade_rows(run_id, tables):
-            session.add(trade)
-        run = session.get(RunRow, run_id)
-        if run is not None:
-            run.status, run.progress, run.summary, run.finished_at = (
-                "finished",
-                1.0,
-                result.summary,
-                utcnow(),
+        """Stop taking runs, kill the running ones and mark them (and the queued) interrupted."""
+        with self._cond:
+            self._stopping = True
+            processes = dict(self._running)
+            queued = list(self._queue)
+            self._queue.clear()
+            self._cond.notify_all()
+        for process in processes.values():
+            if process.is_alive():
+                process.kill()
+        for process in processes.values():
+            process.join(timeout=10)
+        for run_id in [*processes, *queued]:
+            finish(
+                self.engine,
+                run_id,
+                "interrupted",
+                "the server stopped while this run was in flight",
             )
-            session.add(run)
-        session.commit()
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(pd.notna(frame), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict(orient="records")]
+def _how(process: BaseProcess) -> str:
+    code = process.exitcode or 0
+    if code < 0:
+        return f"killed by signal {code * -1} ({signal.Signals(-code).name})"
+    return f"exit code {code}"
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def trade_rows(run_id: int, tables: dict[str, pd.DataFrame]) -> list[TradeRow]:
-    settled = tables["trade_settled"].set_index("trade_id")["t"].to_dict()
-    failed = (
-        tables["trade_failed"].set_index("trade_id")[["rule_id", "reason"]].to_dict(orient="index")
+def finish(engine: Engine, run_id: int, status: str, error: str) -> bool:
+    """End a queued or running run with `status` and the reason, in one conditional update (a
+    run that has ended meanwhile keeps its outcome); False if it had already ended."""
+    query = (
+        update(RunRow)
+        .where(col(RunRow.id) == run_id, col(RunRow.status).in_(("queued", "running")))
+        .values(status=status, error=error[:4_000], finished_at=utcnow())
     )
-    rows = []
-    for m in tables["trade_matched"].itertuples(index=False):
-        trade_id = int(m.trade_id)
-        fail = failed.get(trade_id)
-        status = "settled" if trade_id in settled else "failed" if fail else "pending"
-        rows.append(
-            TradeRow(
-                run_id=run_id, trade_id=trade_id, matched_t=int(m.t), venue=m.venue, asset=m.asset,
-                buyer=m.buyer, seller=m.seller, quantity=int(m.quantity), price=int(m.price),
-                status=status,
-                settled_t=int(settled[trade_id]) if trade_id in settled else None,
-                rule_id=fail["rule_id"] if fail else "", reason=fail["reason"] if fail else "",
-            )
-        )  # fmt: skip
-    return rows
-
-
-def _set(engine: Any, run_id: int, **values: Any) -> None:
     with Session(engine) as session:
-        run = session.get(RunRow, run_id)
-        if run is not None and run.status == "running":
-            for key, value in values.items():
-                setattr(run, key, value)
-            session.add(run)
-            session.commit()
-
-
-def _mark_failed(engine: Any, run_id: int, error: str) -> None:
-    with Session(engine) as session:
-        run = session.get(RunRow, run_id)
-        if run is not None and run.status in ("queued", "running"):
-            run.status, run.error, run.finished_at = "failed", error[:4_000], utcnow()
-            session.add(run)
-            session.commit()
+        changed = session.execute(query).rowcount  # type: ignore[attr-defined]
+        session.commit()
+    return bool(changed)

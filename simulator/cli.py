@@ -239,12 +239,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the API and the dashboard (DATABASE_URL picks the store; SQLite by default)."""
-    import uvicorn
+    from api.serve import serve as serve_api
 
-    from api.main import create_app
-
-    err.print(f"dashboard: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
-    uvicorn.run(create_app(), host=host, port=port)
+    serve_api(host, port)
 
 
 from simulator import cli_analysis  # noqa: E402  (registers compare, sweep, study, report)

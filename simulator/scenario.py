@@ -20,6 +20,7 @@ from simulator.behaviour import Behaviour, Entry, FeePolicy, ListingPolicy
 from simulator.cash_flows import CashFlows
 from simulator.errors import StosimError
 from simulator.fee_stack import Commission, FeeStack
+from simulator.safe_yaml import safe_load
 
 SCHEMA_VERSION = 1
 MAX_SCENARIO_BYTES = 1_000_000
@@ -339,7 +340,9 @@ def parse_scenario(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
-    problems = reference_problems(scenario)
+    from simulator import workload  # imported here: it imports Scenario
+
+    problems = reference_problems(scenario) or workload.problems(scenario, workload.DEFAULT_LIMITS)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
@@ -361,12 +364,13 @@ def load_yaml(raw: bytes | str, source: str) -> Any:
     """Parse YAML, refusing duplicate keys (which would silently win) and impossible dates
     (2027-02-30), each with its field path."""
     try:
+        data = safe_load(raw)  # bounded aliases and size, before anything walks the document
         problems = yamlcheck.problems(raw)
-        if problems:
-            raise ScenarioError(source, problems)
-        return yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         raise ScenarioError(source, [("", f"not valid YAML: {exc}")]) from None
+    if problems:
+        raise ScenarioError(source, problems)
+    return data
 
 
 class OverrideError(ValueError):

@@ -6,13 +6,23 @@ import json
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, HTTPException
-from sqlmodel import Session, select
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
+from sqlmodel import Session
 
 from api.db import store_scenario
-from api.deps import ScenarioId, SessionDep, unprocessable
+from api.deps import ScenarioId, SessionDep, errors, unprocessable
+from api.guards import refuse_nul, require_token
 from api.models import ScenarioRow
-from api.schemas import Problem, ScenarioDetail, ScenarioPublic, ScenarioUpload, Validation
+from api.schemas import (
+    Problem,
+    ScenarioDetail,
+    ScenarioDocument,
+    ScenarioPublic,
+    ScenarioUpload,
+    Validation,
+)
+from simulator.safe_yaml import safe_load
 from simulator.scenario import Scenario, ScenarioError, parse_scenario
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
@@ -24,57 +34,58 @@ def jsonable(document: Any) -> Any:
 
 
 def document_of(upload: ScenarioUpload) -> Any:
-    if (upload.document is None) == (upload.yaml is None):
-        raise unprocessable(
-            [("document", "give exactly one of 'document' (JSON) or 'yaml' (text)")]
-        )
-    if upload.yaml is not None:
+    if isinstance(upload, ScenarioDocument):
+        document = upload.document
+    else:
         try:
-            return jsonable(yaml.safe_load(upload.yaml))
+            document = jsonable(safe_load(upload.yaml))
         except yaml.YAMLError as exc:
             raise unprocessable([("yaml", f"not valid YAML: {exc}")]) from None
-    return upload.document
+    refuse_nul(document, "document")
+    return document
 
 
 def check(document: Any, overrides: dict[str, Any] | None = None) -> Scenario:
+    refuse_nul(document, "scenario")
+    refuse_nul(overrides or {}, "overrides")
     try:
         return parse_scenario(document, "scenario", overrides)
     except ScenarioError as exc:
         raise unprocessable(
             [(f"scenario.{p}" if p else "scenario", m) for p, m in exc.problems]
         ) from None
-    except (KeyError, IndexError, ValueError, TypeError) as exc:
+    except (KeyError, IndexError, ValueError, TypeError, RecursionError) as exc:
         raise unprocessable([("overrides", f"cannot apply: {exc!r}")]) from None
-
-
-def _public(row: ScenarioRow) -> ScenarioPublic:
-    return ScenarioPublic(
-        id=row.id or 0,
-        name=row.name,
-        source=row.source,
-        question=str(row.document.get("question", "")),
-        created_at=row.created_at,
-    )
 
 
 @router.get("", response_model=list[ScenarioPublic], summary="List stored scenarios")
 def list_scenarios(session: SessionDep) -> list[ScenarioPublic]:
-    return [_public(r) for r in session.exec(select(ScenarioRow).order_by(ScenarioRow.id)).all()]  # type: ignore[arg-type]
-
-
-@router.get("/{scenario_id}", response_model=ScenarioDetail, summary="Read a scenario")
-def read_scenario(scenario_id: ScenarioId, session: SessionDep) -> ScenarioDetail:
-    row = session.get(ScenarioRow, scenario_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
-    return ScenarioDetail(**_public(row).model_dump(), document=row.document)
+    # the columns of the listing only: documents are read one at a time, by id
+    table = ScenarioRow.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in ("id", "name", "source", "question", "created_at")]
+    rows = session.execute(select(*columns).order_by(table.c.id)).all()
+    return [
+        ScenarioPublic(id=i, name=n, source=s, question=q, created_at=c) for i, n, s, q, c in rows
+    ]
 
 
 @router.post(
-    "/validate", response_model=Validation, summary="Validate a scenario (errors with field paths)"
+    "/validate",
+    response_model=Validation,
+    summary="Validate a scenario (errors with field paths)",
+    responses=errors(413),
 )
 def validate_scenario(upload: ScenarioUpload) -> Validation:
-    document = document_of(upload)
+    """Every problem of the scenario comes back as a problem with its field path (200), the
+    YAML text's own included."""
+    try:
+        document = document_of(upload)
+    except HTTPException as exc:
+        details: list[dict[str, Any]] = exc.detail  # type: ignore[assignment]  # unprocessable()
+        problems = [
+            Problem(field=".".join(map(str, d["loc"][1:])), message=d["msg"]) for d in details
+        ]
+        return Validation(valid=False, problems=problems)
     try:
         scenario = parse_scenario(document, "scenario")
     except ScenarioError as exc:
@@ -84,23 +95,52 @@ def validate_scenario(upload: ScenarioUpload) -> Validation:
     return Validation(valid=True, name=scenario.name)
 
 
-@router.post("", response_model=ScenarioPublic, status_code=201, summary="Upload a scenario")
+@router.get(
+    "/{scenario_id:int}",
+    response_model=ScenarioDetail,
+    summary="Read a scenario",
+    responses=errors(404),
+)
+def read_scenario(scenario_id: ScenarioId, session: SessionDep) -> ScenarioDetail:
+    row = session.get(ScenarioRow, scenario_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
+    return ScenarioDetail(**_public(row).model_dump(), document=row.document)
+
+
+@router.post(
+    "",
+    response_model=ScenarioPublic,
+    status_code=201,
+    summary="Upload a scenario (the same document twice is stored once)",
+    responses=errors(401, 413),
+    dependencies=[Depends(require_token)],
+)
 def upload_scenario(upload: ScenarioUpload, session: SessionDep) -> ScenarioPublic:
     document = document_of(upload)
     scenario = check(document)
-    return _public(store_scenario(session, scenario.name, "uploaded", document))
+    row = store_scenario(session, scenario.name, "uploaded", document)
+    session.commit()
+    return _public(row)
+
+
+def _public(row: ScenarioRow) -> ScenarioPublic:
+    return ScenarioPublic(
+        id=row.id or 0, name=row.name, source=row.source, question=row.question,
+        created_at=row.created_at,
+    )  # fmt: skip
 
 
 def resolve(
     session: Session, scenario_id: int | None, document: dict[str, Any] | None
-) -> ScenarioRow:
-    """The scenario a request names: a stored one by id, or a whole document (stored as
-    uploaded). Exactly one of the two must be given."""
+) -> tuple[ScenarioRow | None, dict[str, Any]]:
+    """The scenario a request names: a stored one by id, or a whole document (validated and
+    stored by the caller, only once the request is admitted). Exactly one must be given."""
     if (scenario_id is None) == (document is None):
         raise unprocessable([("scenario_id", "give exactly one of 'scenario_id' or 'scenario'")])
     if document is not None:
-        return store_scenario(session, check(document).name, "uploaded", document)
+        return None, document
     found = session.get(ScenarioRow, scenario_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
-    return found
+    return found, found.document

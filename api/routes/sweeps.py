@@ -3,22 +3,21 @@ ETA), read its results (the aggregate with 95% confidence intervals, and every t
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from api.db import newest_first, unfinished
-from api.deps import MAX_ID, SessionDep, SettingsDep, unprocessable
+from api.admission import admit_sweep
+from api.db import newest_first
+from api.deps import SessionDep, SweepId, errors, unprocessable
+from api.guards import refuse_nul, require_token
 from api.models import SweepRow
-from api.routes.runs import bounded
 from api.routes.scenarios import check, resolve
-from api.schemas import SweepCreate, SweepList, SweepPublic, SweepResults
-from api.sweeps import create_sweep
+from api.schemas import MAX_ID, SweepCreate, SweepList, SweepPublic, SweepResults
 from simulator.sweep import Sweep, SweepError
 
 router = APIRouter(prefix="/api", tags=["sweeps"])
-
-MAX_API_TASKS = 400
 
 
 def _public(row: SweepRow) -> SweepPublic:
@@ -32,27 +31,30 @@ def _sweep_or_404(session: Any, sweep_id: int) -> SweepRow:
     return row
 
 
-@router.post("/sweeps", response_model=SweepPublic, status_code=202, summary="Start a sweep")
-def create(body: SweepCreate, request: Request, session: SessionDep, settings: SettingsDep):
+@router.post(
+    "/sweeps", response_model=SweepPublic, status_code=202, summary="Start a sweep",
+    responses=errors(401, 404, 413, 429), dependencies=[Depends(require_token)],
+)  # fmt: skip
+def create(body: SweepCreate, request: Request, session: SessionDep) -> SweepPublic:
+    """Every grid point is admitted as a run would be (422 naming the field and the limit), and
+    the whole sweep against the bounds on tasks and total orders; nothing is stored if refused."""
     if not body.grid or any(not values for values in body.grid.values()):
         raise unprocessable([("grid", "give at least one field with at least one value")])
-    row = resolve(session, body.scenario_id, body.scenario)
+    refuse_nul(body.grid, "grid")
+    tasks = math.prod(len(values) for values in body.grid.values()) * body.seeds
+    limit = request.app.state.settings.max_sweep_tasks
+    if tasks > limit:  # before any grid point is built
+        raise unprocessable(
+            [("seeds", f"{tasks:,} tasks (grid points x seeds); at most {limit:,}")]
+        )
+    row, document = resolve(session, body.scenario_id, body.scenario)
+    if row is None:
+        check(document)  # an inline document's own problems, by their field paths
     try:
-        sweep = Sweep(dict(row.document), body.grid, body.seeds, body.ledger)
+        sweep = Sweep(dict(document), body.grid, body.seeds, body.ledger)
     except SweepError as exc:
         raise unprocessable([("grid", str(exc))]) from None
-    for point in sweep.points():
-        bounded(check(row.document, point))
-    if len(sweep.tasks()) > MAX_API_TASKS:
-        raise unprocessable(
-            [("seeds", f"{len(sweep.tasks())} tasks; an API sweep runs at most {MAX_API_TASKS}")]
-        )
-    waiting = unfinished(session, SweepRow)
-    if waiting >= settings.max_queued_sweeps:
-        raise HTTPException(
-            status_code=429, detail=f"{waiting} sweeps are queued or running; try again later"
-        )
-    stored = create_sweep(session, row, sweep, settings.dask_scheduler or "local")
+    stored = admit_sweep(request, session, row, document, sweep, list(sweep.points()))
     request.app.state.sweeper.submit(stored.id or 0, sweep)
     return _public(stored)
 
@@ -68,22 +70,20 @@ def list_sweeps(
 
 
 @router.get(
-    "/sweeps/{sweep_id}", response_model=SweepPublic, summary="A sweep's status and progress"
-)
-def read(sweep_id: int, session: SessionDep) -> SweepPublic:
-    if not 1 <= sweep_id <= MAX_ID:
-        raise HTTPException(status_code=404, detail=f"no sweep {sweep_id}")
+    "/sweeps/{sweep_id:int}", response_model=SweepPublic,
+    summary="A sweep's status and progress", responses=errors(404),
+)  # fmt: skip
+def read(sweep_id: SweepId, session: SessionDep) -> SweepPublic:
     return _public(_sweep_or_404(session, sweep_id))
 
 
 @router.get(
-    "/sweeps/{sweep_id}/results",
+    "/sweeps/{sweep_id:int}/results",
     response_model=SweepResults,
     summary="Mean and 95% confidence interval per grid point and metric, and every task's row",
+    responses=errors(404, 409),
 )
-def results(sweep_id: int, session: SessionDep) -> SweepResults:
-    if not 1 <= sweep_id <= MAX_ID:
-        raise HTTPException(status_code=404, detail=f"no sweep {sweep_id}")
+def results(sweep_id: SweepId, session: SessionDep) -> SweepResults:
     row = _sweep_or_404(session, sweep_id)
     if row.status != "finished":
         raise HTTPException(
