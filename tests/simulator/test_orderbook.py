@@ -51,4 +51,3 @@ def test_call_auction_clears_at_the_volume_maximising_price():
     assert {f.price for f in fills} == {100}
     assert sum(f.quantity for f in fills) == 15
     assert all(f.aggressor == "call" for f in fills)
-
