@@ -56,7 +56,9 @@ def test_dashboard_starts_a_run_and_charts_it(
     browser.find_element(By.ID, "seed").send_keys("11")
     overrides = browser.find_element(By.ID, "overrides")
     overrides.send_keys(
-        '{"market.days": 2, "investors.0.count": 6, "investors.1.count": 2, "investors.2.count": 2}'
+        # a market maker so that a two-day market of ten investors trades at all
+        '{"market.days": 2, "investors.0.count": 6, "investors.1.count": 2, '
+        '"investors.2.count": 2, "behaviour.market_makers.count": 1}'
     )
     browser.find_element(By.ID, "start").click()
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#runs tr[data-run]")))

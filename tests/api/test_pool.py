@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from .conftest import TINY, Server, scenario_id, wait_for
 
 # long enough to be caught running, on Anvil: a chain process of its own
-LONG = {"market.days": 300}
+LONG = {"market.days": 300, "ledger.backend": "anvil"}  # a chain of its own to stop
 
 
 def _gone(pid: int | None) -> bool:
