@@ -365,9 +365,11 @@ def load_yaml(raw: bytes | str, source: str) -> Any:
     (2027-02-30), each with its field path."""
     try:
         data = safe_load(raw)  # bounded aliases and size, before anything walks the document
-        problems = yamlcheck.problems(raw)
     except yaml.YAMLError as exc:
         raise ScenarioError(source, [("", f"not valid YAML: {exc}")]) from None
+    except ValueError:  # an impossible date, within the bounds: the check below names its path
+        data = None
+    problems = yamlcheck.problems(raw)
     if problems:
         raise ScenarioError(source, problems)
     return data
