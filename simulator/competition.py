@@ -22,16 +22,14 @@ import numpy as np
 import pandas as pd
 
 from simulator import events as ev
-from simulator.metrics import COLUMNS, Tables, _num, _table
+from simulator.metrics import COLUMNS, Tables, _num, _opened, _table
 
 DAY = 86_400
 TIP_SHARE = 0.8
 
 
 def _venues(tables: Tables) -> list[str]:
-    opened = _table(tables, ev.VenueOpened)
-    named = set(opened.loc[opened["entered"].astype(bool), "venue"])
-    named |= set(_table(tables, ev.TradeMatched)["venue"])
+    named = _opened(tables) | set(_table(tables, ev.TradeMatched)["venue"])
     named |= set(_table(tables, ev.QuoteSnapshot)["venue"])
     return sorted(named)
 
@@ -157,8 +155,13 @@ def all_competition(tables: Tables) -> dict[str, pd.DataFrame]:
 def summary(tables: Tables, metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
     paths = metrics["share_paths"]
     days = sorted(paths["day"].unique())
-    week = lambda chosen: paths[paths["day"].isin(chosen)]  # noqa: E731
-    hhi = lambda frame: _num(frame.groupby("day")["hhi"].first().mean()) if len(frame) else None  # noqa: E731
+
+    def week(chosen: list[Any]) -> pd.DataFrame:
+        return paths[paths["day"].isin(chosen)]
+
+    def hhi(frame: pd.DataFrame) -> int | float | None:
+        return _num(frame.groupby("day")["hhi"].first().mean()) if len(frame) else None
+
     trades = _table(tables, ev.TradeMatched)
     pnl = metrics["venue_pnl"].set_index("venue")["pnl_krw"]
     closed = set(_table(tables, ev.TradeSettled)["trade_id"]) | set(

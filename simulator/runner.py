@@ -303,8 +303,7 @@ class Simulation(World):
             return
         t = self.engine.now
         self.ledger.set_time(self.calendar.unix(t))
-        due = self.calendar.add_business_days(t, venue.spec.settlement_days)
-        venue.settle(t, self.calendar.unix(due) if venue.spec.settlement_days else 0)
+        venue.settle(t)  # the chain dates deferred trades from KSD's calendar (KR-SET-1)
 
     # ---- entry ----
 
@@ -424,9 +423,7 @@ class Simulation(World):
     # ---- records ----
 
     def _record_inventory(self, t: int, agent: MarketMaker | Arbitrageur) -> None:
-        wealth = int(agent.cash + sum(
-            q * self.public.reference_price(a) for a, q in sorted(agent.holdings.items()) if q
-        ))  # fmt: skip
+        wealth = int(agent.wealth(self.public))
         for asset in sorted(self.issuers):
             self.log.append(InventorySnapshot(
                 t, agent.name, agent.role, asset, agent.holdings[asset], agent.cash, wealth
@@ -437,7 +434,5 @@ class Simulation(World):
             for asset, quantity in sorted(inv.holdings.items()):
                 if quantity:
                     self.log.append(HoldingAtEnd(t, inv.name, inv.investor_class, asset, quantity))
-            value = sum(
-                q * self.public.reference_price(a) for a, q in sorted(inv.holdings.items()) if q
-            )
+            value = inv.holdings_value(self.public)
             self.log.append(InvestorState(t, inv.name, inv.investor_class, inv.cash, value))

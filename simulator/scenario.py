@@ -249,6 +249,9 @@ class Scenario(Strict):
     def firm(self, firm_id: str) -> Firm:
         return next(f for f in self.firms if f.id == firm_id)
 
+    def asset(self, asset_id: str) -> Asset:
+        return next(a for a in self.assets if a.id == asset_id)
+
     def offering_of(self, asset_id: str) -> Offering:
         return next(o for o in self.offerings if o.asset == asset_id)
 

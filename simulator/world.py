@@ -334,7 +334,7 @@ class World:
             )  # fmt: skip
         ends = self.s.regime.incumbent_exclusivity_days * DAY
         delay = self.s.behaviour.conflicts.rival_listing_delay_days
-        asset = next(a for a in self.s.assets if a.id == asset_id)
+        asset = self.s.asset(asset_id)
         if delay and is_rival(self.s, venue.spec, asset):
             reason = f"a rival issuer's token, listed after {delay} days"
             self.log.append(
@@ -364,7 +364,7 @@ class World:
             self.engine.at(self.engine.now, partial(self._list, venue, asset_id), priority=0)
 
     def _list(self, venue: Distributor, asset_id: str) -> None:
-        asset = next(a for a in self.s.assets if a.id == asset_id)
+        asset = self.s.asset(asset_id)
         groups = {f.id: f.group for f in self.s.firms}
         operator = self.s.firm(venue.spec.operator)
         parties = {

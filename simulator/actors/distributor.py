@@ -311,7 +311,7 @@ class Distributor:
 
     # ---- settlement ----
 
-    def settle(self, t: int, due: int = 0) -> None:
+    def settle(self, t: int) -> None:
         """Submit matched trades in batches; T+0 settles now, T+n is accepted until the due date
         the chain computes from KSD's calendar (KR-SET-1; `due` is not sent)."""
         trades, self.matched = self.matched, []

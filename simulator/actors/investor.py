@@ -72,6 +72,13 @@ class Investor:
     def available_tokens(self, asset: str) -> int:
         return self.holdings[asset] - self.reserved_tokens[asset]
 
+    def holdings_value(self, market: PublicMarket) -> int:
+        """Its tokens marked at the last traded price (the offering price if none)."""
+        return sum(q * market.reference_price(a) for a, q in sorted(self.holdings.items()) if q)
+
+    def wealth(self, market: PublicMarket) -> int:
+        return self.cash + self.holdings_value(market)
+
     def post_trade_cost(self, side: str, value: int) -> int:
         """Commission, settlement fees and tax it will owe on a trade of this value."""
         cost = sum(self.fee_stack.post_trade(side, value).values())

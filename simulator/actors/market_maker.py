@@ -35,10 +35,6 @@ class MarketMaker(Investor):
         """Its opening inventory: half its limit (the offering's caps may cut it)."""
         return self.params.inventory_limit_krw // 2 // offering_price
 
-    def wealth(self, market: PublicMarket) -> float:
-        held = sum(q * market.reference_price(a) for a, q in self.holdings.items() if q)
-        return self.cash + held
-
     def requote(self, market: PublicMarket, submit: Submit, cancel: Cancel) -> None:
         """Cancel its resting quotes and quote again around its reservation price."""
         for venue, asset, order_id in self.quotes:

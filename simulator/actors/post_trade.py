@@ -5,7 +5,7 @@ issuance. Each is a cash transfer on the ledger from the payer, batched, then lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.actors.investor import Investor
 from simulator.chain.ledger import Ledger
@@ -68,7 +68,7 @@ class PostTrade:
                     paid = min(charge.amount, max(investor.cash, 0))
                     if paid > 0:
                         investor.cash -= paid
-                        charges.append(Charge(**{**charge.__dict__, "amount": paid}))
+                        charges.append(replace(charge, amount=paid))
         self.pay(t, charges)
 
     def pay(self, t: int, charges: list[Charge]) -> None:

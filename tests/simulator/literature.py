@@ -4,17 +4,16 @@ mean and a 95% Student-t interval."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
-from scipy import stats
 
 from simulator.runner import RunResult, run_scenario
 from simulator.scenario import Scenario, parse_scenario
+from simulator.stats import t_interval
 
 LAB = Path(__file__).resolve().parents[2] / "scenarios" / "lab-two-venues.yaml"
 SEEDS = range(1, 11)  # ten seeds: enough to separate every effect checked, at ~3 s a run
@@ -36,9 +35,7 @@ class Paired:
 
     @property
     def interval(self) -> tuple[float, float]:
-        d = self.diffs
-        half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
-        return float(d.mean() - half), float(d.mean() + half)
+        return t_interval(self.diffs)
 
     def __str__(self) -> str:
         low, high = self.interval
