@@ -17,12 +17,18 @@ from simulator.chain.abi import encode as abi_encode
 from simulator.chain.artifacts import artifact, encode_call, function_abi
 from simulator.chain.ledger import TxResult, all_or_first_error
 from simulator.chain.revert import decode_revert
+from simulator.chain.revm_state import Deployment, carry_over, release_freed_memory
 from simulator.errors import ChainError
 
 CHAIN_ID = 31337  # Anvil's, so that nothing chain-id dependent differs between the ledgers
 BLOCK_GAS_LIMIT = 30_000_000  # as ANVIL_SETTINGS
 DEFAULT_GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z, when no genesis time is given
 _REVERT_OUTPUT = re.compile(r"output: (0x[0-9a-fA-F]*)")
+# pyrevm keeps a journal per call frame (~40 per settled trade, ~0.5 KB each) until the EVM is
+# dropped: past this many, or past half the storage slots held (carrying costs time in
+# proportion to them), the state moves into a fresh EVM (revm_state.carry_over)
+CARRY_OVER_ENTRIES = 200_000
+_CHECK_EVERY = 32  # transactions between looks at the journal's length
 
 
 def _plain(value: Any, kind: str) -> Any:
@@ -55,12 +61,17 @@ class RevmLedger:
         self.accounts = [account_address(i) for i in range(accounts)]
         self._time = genesis_timestamp
         self._number = 0
-        self._evm = EVM(
+        self._new_evm = lambda: EVM(
             env=Env(cfg=CfgEnv(chain_id=CHAIN_ID), block=self._block()),
             gas_limit=BLOCK_GAS_LIMIT,
             spec_id="CANCUN",  # as brownie-config.yaml compiles for
         )
-        self._snapshots: dict[str, tuple[Any, int, int]] = {}
+        self._evm = self._new_evm()
+        self._deployments: list[Deployment] = []
+        self._since_check = 0
+        self._slots_held = 0
+        self.carry_overs = 0
+        self._snapshots: dict[str, tuple[Any, int, int, int]] = {}
         self._snapshot_ids = iter(range(1, 2**62))
 
     @classmethod
@@ -114,12 +125,14 @@ class RevmLedger:
 
     def snapshot(self) -> str:
         snapshot_id = str(next(self._snapshot_ids))
-        self._snapshots[snapshot_id] = (self._evm.snapshot(), self._time, self._number)
+        state = (self._evm.snapshot(), self._time, self._number, len(self._deployments))
+        self._snapshots[snapshot_id] = state
         return snapshot_id
 
     def revert(self, snapshot_id: str) -> None:
         """Return to a saved state; the id and every later one are used up, as on Anvil."""
-        checkpoint, self._time, self._number = self._snapshots.pop(snapshot_id)
+        checkpoint, self._time, self._number, deployed = self._snapshots.pop(snapshot_id)
+        del self._deployments[deployed:]
         for later in [k for k in self._snapshots if int(k) > int(snapshot_id)]:
             del self._snapshots[later]
         self._evm.revert(checkpoint)
@@ -131,11 +144,33 @@ class RevmLedger:
         compiled = artifact(contract)
         code = compiled.bytecode + abi_encode(compiled.constructor, list(args))
         self._next_block()
+        nonce = self._evm.basic(sender).nonce
         try:
             address = self._evm.deploy(sender, code, gas=BLOCK_GAS_LIMIT)
         except RuntimeError as exc:
             raise _revert_of(exc, f"deploying {contract}") from None
+        self._deployments.append(Deployment(address, sender, nonce))
         return to_checksum_address(address)
+
+    def _bound_journal(self) -> None:
+        """Carry the state into a fresh EVM when the journal has grown past its bound (never
+        while a snapshot is held: its checkpoint belongs to this EVM's journal)."""
+        self._since_check += 1
+        if self._since_check < _CHECK_EVERY or self._snapshots:
+            return
+        self._since_check = 0
+        if self._evm.journal_len > max(CARRY_OVER_ENTRIES, self._slots_held // 2):
+            self.compact()
+
+    def compact(self) -> None:
+        """Move the state into a fresh EVM, leaving the old one's journal behind."""
+        if self._snapshots:
+            raise ChainError("cannot compact the embedded ledger while a snapshot is held")
+        self._evm, self._slots_held = carry_over(
+            self._evm, self._new_evm, self._deployments, BLOCK_GAS_LIMIT
+        )
+        self.carry_overs += 1
+        release_freed_memory()
 
     def transact(
         self, contract: str, address: str, function: str, *args: Any, sender: str
@@ -171,6 +206,7 @@ class RevmLedger:
         gas: int,
     ) -> TxResult:
         calldata = encode_call(contract, function, args)
+        self._bound_journal()
         self._next_block()
         try:
             self._evm.message_call(sender, address, calldata, gas=gas)
