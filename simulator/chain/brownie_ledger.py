@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from simulator.chain import toolchain
+from simulator.chain import artifacts, toolchain
 from simulator.chain.artifacts import encode_call
 from simulator.chain.ledger import TxResult, all_or_first_error
 from simulator.chain.revert import decode_revert
@@ -40,7 +40,8 @@ _loaded_project: Any = None
 
 
 def load_project() -> Any:
-    """Compile (cached in build/) and load the brownie project once per process."""
+    """Compile (cached in build/) and load the brownie project once per process; the ABIs and
+    bytecode go to the store the other modules read (artifacts.STORE)."""
     global _loaded_project
     if _loaded_project is None:
         toolchain.prepare_environment()
@@ -57,6 +58,8 @@ def load_project() -> Any:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 _loaded_project = brownie.project.load(toolchain.PROJECT_ROOT, name="StosimProject")
+                if not artifacts.store_is_current():
+                    artifacts.write_store()
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     return _loaded_project

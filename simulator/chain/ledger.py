@@ -10,16 +10,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from simulator.chain.logs import ChainEvent, decode_topical, topics_of
 from simulator.errors import ChainError
 
-
-@dataclass(frozen=True)
-class ChainEvent:
-    """One log a transaction emitted, decoded against the project's ABIs."""
-
-    name: str
-    address: str
-    args: dict[str, Any]
+__all__ = ["ChainEvent", "Ledger", "TxResult", "all_or_first_error"]
 
 
 @dataclass(frozen=True)
@@ -35,19 +29,13 @@ class TxResult:
 
     @functools.cached_property
     def _topical(self) -> list[tuple[list[str], Any]]:
-        from simulator.chain.logs import topics_of
-
         return [(topics_of(log), log) for log in self.logs]
 
     @functools.cached_property
     def events(self) -> list[ChainEvent]:
-        from simulator.chain.logs import decode_topical
-
         return decode_topical(self._topical, None)
 
     def named(self, name: str) -> list[ChainEvent]:
-        from simulator.chain.logs import decode_topical
-
         return decode_topical(self._topical, name)
 
 

@@ -15,6 +15,7 @@ from eth_utils import keccak, to_checksum_address
 
 from simulator.chain.abi import encode as abi_encode
 from simulator.chain.artifacts import artifact, encode_call, function_abi
+from simulator.chain.compile import ensure_compiled
 from simulator.chain.ledger import TxResult, all_or_first_error
 from simulator.chain.revert import decode_revert
 from simulator.chain.revm_state import Deployment, carry_over, release_freed_memory
@@ -80,9 +81,7 @@ class RevmLedger:
     ) -> RevmLedger:
         """A fresh in-process chain; `port` is accepted for symmetry with Anvil and unused."""
         del port
-        from simulator.chain.brownie_ledger import load_project
-
-        load_project()  # compiles the contracts into build/ if their sources changed
+        ensure_compiled()  # brownie is loaded only if the sources changed since the last compile
         return cls(accounts, DEFAULT_GENESIS if genesis_timestamp is None else genesis_timestamp)
 
     def close(self) -> None:
