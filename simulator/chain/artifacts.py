@@ -2,8 +2,9 @@
 
 brownie compiles into build/contracts (one large JSON per contract, with ASTs and source maps:
 16 MB in all). After a compile, the ABIs and bytecode are copied into one small store,
-build/stosim/contracts.json, stamped with a digest of everything the compile read; both ledgers,
-the codec and the decoders read only that store. `compile.ensure_compiled` keeps it current.
+build/stosim/contracts.json, stamped with a digest of everything the compile read; both
+ledgers, the codec (codec.py) and the decoders read only that store; `compile.ensure_compiled`
+keeps it current.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 
 from eth_utils import keccak
 
-from simulator.chain.abi import encode
 from simulator.chain.toolchain import PROJECT_ROOT, SOLC_VERSION
 from simulator.errors import ChainError
 
@@ -126,9 +126,3 @@ def function_abi(contract: str, function: str) -> FunctionAbi:
     if found is None:
         raise ChainError(f"{contract} has no function {function!r}")
     return found
-
-
-def encode_call(contract: str, function: str, args: tuple[Any, ...] | list[Any]) -> bytes:
-    """Selector and ABI-encoded arguments of `contract.function(*args)`."""
-    fn = function_abi(contract, function)
-    return fn.selector + encode(fn.inputs, list(args))

@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from simulator.chain.abi import encode as abi_encode
-from simulator.chain.artifacts import artifact, encode_call, function_abi
 from simulator.chain.compile import ensure_compiled
-from simulator.chain.ledger import TxResult, all_or_first_error
-from simulator.chain.revert import decode_revert
+from simulator.chain.ledger import TxResult
+from simulator.chain.raw_ledger import RawLedger, RawTx, Reverted
 from simulator.chain.revm_state import Deployment, carry_over, release_freed_memory
 from simulator.errors import ChainError
 
@@ -32,28 +29,17 @@ CARRY_OVER_ENTRIES = 200_000
 _CHECK_EVERY = 32  # transactions between looks at the journal's length
 
 
-def _plain(value: Any, kind: str) -> Any:
-    """Decoded values as brownie gives them: checksummed addresses, tuples for structs."""
-    if kind == "address":
-        return to_checksum_address(value)
-    if kind.endswith("]") and isinstance(value, tuple):
-        element = kind[: kind.rindex("[")]
-        return [_plain(v, element) for v in value]
-    if kind.startswith("(") and isinstance(value, tuple):
-        return tuple(value)
-    return value
-
-
 def account_address(index: int) -> str:
     """The embedded ledger's account number `index`: a fixed address, the same in every run."""
     return to_checksum_address(keccak(text=f"stosim account {index}")[-20:])
 
 
-class RevmLedger:
+class RevmLedger(RawLedger):
     """An in-process chain. `start()` mirrors BrownieLedger.start (accounts, genesis time)."""
 
     rpc_url = "revm://in-process"
     chain_id = CHAIN_ID
+    single_gas = BLOCK_GAS_LIMIT
 
     def __init__(self, accounts: int, genesis_timestamp: int) -> None:
         from pyrevm import EVM, BlockEnv, CfgEnv, Env
@@ -137,19 +123,7 @@ class RevmLedger:
         self._evm.revert(checkpoint)
         self._evm.set_block_env(self._block())
 
-    # ---- contracts ----
-
-    def deploy(self, contract: str, *args: Any, sender: str) -> str:
-        compiled = artifact(contract)
-        code = compiled.bytecode + abi_encode(compiled.constructor, list(args))
-        self._next_block()
-        nonce = self._evm.basic(sender).nonce
-        try:
-            address = self._evm.deploy(sender, code, gas=BLOCK_GAS_LIMIT)
-        except RuntimeError as exc:
-            raise _revert_of(exc, f"deploying {contract}") from None
-        self._deployments.append(Deployment(address, sender, nonce))
-        return to_checksum_address(address)
+    # ---- the journal's bound ----
 
     def _bound_journal(self) -> None:
         """Carry the state into a fresh EVM when the journal has grown past its bound (never
@@ -171,77 +145,50 @@ class RevmLedger:
         self.carry_overs += 1
         release_freed_memory()
 
-    def transact(
-        self, contract: str, address: str, function: str, *args: Any, sender: str
-    ) -> TxResult:
-        """Execute and commit a transaction; a revert raises RuleViolation or ContractRevert."""
-        return self._transact(contract, address, function, args, sender, BLOCK_GAS_LIMIT)
+    # ---- raw operations ----
 
-    def transact_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult]:
-        """Execute every transaction, then raise the first revert, as Anvil's batches do."""
-        return all_or_first_error(self.try_many(calls, gas))
+    def send_raw(self, txs: list[RawTx]) -> list[TxResult | Reverted]:
+        return [self._send(tx) for tx in txs]
 
-    def try_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult | ChainError]:
-        """Execute every transaction; a reverted one's error stands in its place."""
-        outcomes: list[TxResult | ChainError] = []
-        for contract, address, function, args, sender in calls:
-            try:
-                outcomes.append(self._transact(contract, address, function, args, sender, gas))
-            except ChainError as exc:
-                outcomes.append(exc)
-        return outcomes
-
-    def _transact(
-        self,
-        contract: str,
-        address: str,
-        function: str,
-        args: tuple[Any, ...],
-        sender: str,
-        gas: int,
-    ) -> TxResult:
-        calldata = encode_call(contract, function, args)
+    def _send(self, tx: RawTx) -> TxResult | Reverted:
         self._bound_journal()
         self._next_block()
-        try:
-            self._evm.message_call(sender, address, calldata, gas=gas)
-        except RuntimeError as exc:
-            raise _revert_of(exc, f"{contract}.{function}") from None
-        result = self._evm.result
-        if result is None:
-            raise ChainError(f"{contract}.{function}: the EVM returned no result")
-        logs = tuple(result.logs)  # pyrevm Log objects; read only when decoded
         # no signed transaction, so no real hash: the block number identifies the transaction
         tx_hash = f"0x{self._number:064x}"
+        if tx.to is None:
+            nonce = self._evm.basic(tx.sender).nonce
+            try:
+                created = self._evm.deploy(tx.sender, tx.data, gas=BLOCK_GAS_LIMIT)
+            except RuntimeError as exc:
+                return _reverted(exc)
+            self._deployments.append(Deployment(created, tx.sender, nonce))
+            return TxResult(tx_hash, 0, self._number, created=to_checksum_address(created))
+        try:
+            self._evm.message_call(tx.sender, tx.to, tx.data, gas=tx.gas)
+        except RuntimeError as exc:
+            return _reverted(exc)
+        result = self._evm.result
+        if result is None:
+            raise ChainError("the EVM returned no result")
+        logs = tuple(result.logs)  # pyrevm Log objects; read only when decoded
         return TxResult(tx_hash, int(result.gas_used), self._number, logs)
 
-    def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
-        """Read a view function: one value, or a tuple when it returns several."""
-        fn = function_abi(contract, function)
-        calldata = encode_call(contract, function, args)
-        try:
-            out = self._evm.message_call(
-                self.accounts[0], address, calldata, gas=BLOCK_GAS_LIMIT, is_static=True
-            )
-        except RuntimeError as exc:
-            raise _revert_of(exc, f"{contract}.{function}") from None
-        values = [
-            _plain(v, kind) for v, kind in zip(abi_decode(fn.outputs, out), fn.outputs, strict=True)
-        ]
-        if len(values) == 1:
-            return values[0]
-        return tuple(values)
-
-    def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]:
-        return [self.call(contract, address, fn, *args) for contract, address, fn, args in calls]
+    def read_raw(self, reads: list[tuple[str, bytes]]) -> list[bytes | Reverted]:
+        outcomes: list[bytes | Reverted] = []
+        for address, calldata in reads:
+            try:
+                out = self._evm.message_call(
+                    self.accounts[0], address, calldata, gas=BLOCK_GAS_LIMIT, is_static=True
+                )
+            except RuntimeError as exc:
+                outcomes.append(_reverted(exc))
+                continue
+            outcomes.append(bytes(out))
+        return outcomes
 
 
-def _revert_of(exc: RuntimeError, what: str) -> ChainError:
+def _reverted(exc: RuntimeError) -> Reverted:
     """pyrevm reports a revert as `Revert { gas_used: .., output: 0x.. }` and a halt by reason."""
     message = str(exc)
     found = _REVERT_OUTPUT.search(message)
-    return decode_revert(found.group(1) if found else "", f"{what} failed: {message}")
+    return Reverted(found.group(1) if found else "", message)
