@@ -173,6 +173,17 @@ class ValuationPublished(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class NewsArrived(Event):
+    """Public news moved an asset's true value (at any hour)."""
+
+    kind: ClassVar[str] = "news_arrived"
+    asset: str
+    value_before: float
+    value_after: float
+    krx_hours: bool  # arrived during KRX-like hours (09:00-15:30 KST, weekdays)
+
+
+@dataclass(frozen=True, slots=True)
 class Affiliated(Event):
     """An asset whose issuer's group operates a venue that may list it (separation off)."""
 
@@ -293,6 +304,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     InvestorState,
     ValueUpdated,
     ValuationPublished,
+    NewsArrived,
     Affiliated,
     HoldingAtEnd,
     FeeScheduleChanged,

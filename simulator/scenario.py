@@ -61,6 +61,14 @@ class MarketSpec(Strict):
     holidays: list[dt.date] = []
     price_limit_pct: float = Field(30.0, gt=0, le=100, description="KR-MKT-4 daily limit")
     quote_interval_minutes: int = Field(30, ge=1, le=1_440)
+    settlement_calendar: Literal["ksd", "every_day"] = Field(
+        "ksd",
+        description="days KSD settles on (KR-SET-1): ksd = weekdays except the settlement "
+        "holidays, whatever the trading calendar; every_day = round the clock",
+    )
+    settlement_holidays: list[dt.date] | None = Field(
+        None, description="KSD's and the banks' holidays; default: the trading holidays"
+    )
     settle_pending: bool = Field(
         True,
         description="after the last session, KSD finalizes the trades still pending on their "
