@@ -247,6 +247,8 @@ class Simulation(World):
             if day and day % operator.spec.fee_policy.review_days == 0:
                 self.ledger.set_time(self.calendar.unix(t))
                 operator.review(t, self.public)
+        issues = {a: (i.token, i.offering.quantity) for a, i in sorted(self.issuers.items())}
+        self.registrar.record_disclosures(t, self.investors, issues, self.s.regime, self.log)
         for asset_id in self.values.start_of_day(day):
             self._distribute(asset_id, 0)  # a terminal payment: a sale, an auction, maturity
         if day and day % 30 == 0:

@@ -112,6 +112,7 @@ class PublicMarket:
     estimate: dict[str, float] = field(default_factory=dict)  # the valuation oracle's latest
     oracle_weight: float = 0.7
     signal_noise: float = 0.0  # sd of a value trader's own signal, as a share of value
+    registered: dict[str, int] = field(default_factory=dict)  # units registered per asset
     news_index: dict[str, float] = field(default_factory=dict)  # product of news moves so far
     news_at_last_trade: dict[str, float] = field(default_factory=dict)
     _news: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # (t, index)
