@@ -117,6 +117,7 @@ class Simulation(World):
         self.trade_ids = itertools.count(1)
         self._init_world()
         self.session: Session | None = None
+        self.desks: list[SupportDesk] = []
         demand = scenario.behaviour.demand
         self.clock_demand = (
             ClockDemand(demand, scenario.market.start) if demand.basis == "clock" else None
@@ -291,6 +292,11 @@ class Simulation(World):
                 intent.quantity * intent.limit_price,
             )
             investor.commit_investment(issuer, year, value, (order_id, intent.limit_price))
+        if type(investor) is Investor:
+            for desk in self.desks:  # a conflicted venue's desk sees the order first
+                ahead = desk.trade_ahead(self.public, investor, intent, self.submit, self.cancel)
+                if ahead is not None:
+                    self.log.append(ahead)
         if not self.venues[intent.venue].receive(t, order_id, investor, intent):
             if intent.side == "buy":
                 investor.on_release("buy", intent.asset, 0, intent.quantity, order_id)
