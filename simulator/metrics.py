@@ -75,6 +75,7 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
         "half_life_days", "variance_ratio_5d",
     ],
     "value_outcomes": ["investor_class", "investors", "pnl_at_value_krw", "pnl_at_value_pct"],
+    "news": ["t", "asset", "move_pct", "krx_hours", "hours_to_half", "incorporated"],
 }
 # fmt: on
 
@@ -373,6 +374,7 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
         **competition.all_competition(tables),
         "efficiency": efficiency.efficiency(tables),
         "value_outcomes": efficiency.value_outcomes(tables),
+        "news": efficiency.news_incorporation(tables),
     }
 
 

@@ -13,7 +13,13 @@ from functools import partial
 from typing import Any
 
 from simulator import rules
-from simulator.actors.affiliate import DELAY, SupportDesk, affiliated_venues, is_rival
+from simulator.actors.affiliate import (
+    DELAY,
+    FeeRebates,
+    SupportDesk,
+    affiliated_venues,
+    is_rival,
+)
 from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, year_of
@@ -52,6 +58,7 @@ class World:
     log: EventLog
     public: PublicMarket
     trade_ids: itertools.count[int]
+    desks: list[SupportDesk]
 
     def _init_world(self) -> None:
         memory = self.s.behaviour.venue_choice.memory_days * DAY
@@ -62,6 +69,7 @@ class World:
         self.venues: dict[str, Distributor] = {}
         self.operators = {spec.id: VenueOperator(spec, self.log) for spec in self.s.venues}
         self.issuers: dict[str, Issuer] = {}
+        self.rebates: dict[str, FeeRebates] = {}  # conflicted venues' rebate programs
 
     # ---- deployment and licences ----
 
@@ -115,11 +123,19 @@ class World:
                 licence = deploy.Licence.ISSUER_ACCOUNT_MANAGER
             if licence is not None:
                 self._grant(firm.id, address, licence)
-            if firm.role == "issuer":
+            if firm.role == "issuer" or firm.id in self._committed_underwriters():
                 ledger.transact(
                     "InvestorRegistry", self.market.investors, "verify", address,
                     CLASSES["professional"], deploy.FAR_FUTURE, sender=self.verifier,
                 )  # fmt: skip
+
+    def _committed_underwriters(self) -> set[str]:
+        """Underwriters that may have to hold unsold units (firm commitment): KYC'd as
+        professionals, as issuers are, so that the register accepts them (KR-INV-1)."""
+        firm_commitment = {
+            o.asset for o in self.s.offerings if o.undersubscribed == "firm_commitment"
+        }
+        return {a.underwriter for a in self.s.assets if a.underwriter and a.id in firm_commitment}
 
     def _grant(self, firm_id: str, address: str, licence: deploy.Licence) -> bool:
         try:
@@ -187,7 +203,8 @@ class World:
                 f"mm-{n + 1}", next(free), "professional", b.market_makers.budget_krw, "noise", 0,
                 self.engine.child_rng(), s.regime, b, params=b.market_makers,
             ))  # fmt: skip
-        people += self._support_desks(free)
+        self.desks = self._support_desks(free)
+        people += self.desks
         for n in range(b.arbitrageurs.count):
             people.append(Arbitrageur(
                 f"arb-{n + 1}", next(free), "professional", b.arbitrageurs.budget_krw, "noise", 0,
@@ -206,7 +223,7 @@ class World:
         self.ledger.transact_many(calls)  # every receipt checked
         return people
 
-    def _support_desks(self, free: Iterator[str]) -> list[Investor]:
+    def _support_desks(self, free: Iterator[str]) -> list[SupportDesk]:
         """One support desk per issuer group that runs a venue able to list its tokens."""
         params = self.s.behaviour.conflicts
         if not params.support_budget_krw:
@@ -282,18 +299,38 @@ class World:
                 self.log.append(Affiliated(t, asset.id, venue_spec.id))
                 premium = self.s.behaviour.conflicts.offering_premium_pct
                 issuer.price = round(offering.price * (1 + premium / 100))  # above value
-            issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
+                self._rebate_group_fees(venue_spec.id, asset.id)
+            if not issuer.run_offering(
+                t, self.investors, year_of(self.s.market.start, t), self.bank
+            ):
+                continue  # withdrawn: a minimum raise not met, every subscription refunded
             self.issuers[asset.id] = issuer
             self._charge_issuer(
                 issuer, "registration", self.ksd, self.s.fee_stack.registration_fee_krw
             )
             self.public.offering_price[asset.id] = issuer.price
+            self.public.registered[asset.id] = offering.quantity
             self.public.fundamental[asset.id] = float(asset.fundamental.initial)
             self.log.append(ValueUpdated(t, asset.id, float(asset.fundamental.initial)))
             self.public.issuer_of[asset.id] = asset.issuer
             self.public.listings.setdefault(asset.id, [])
             for venue in self.venues.values():
                 self._request_listing(venue, asset.id)
+
+    def _rebate_group_fees(self, venue_id: str, asset_id: str) -> None:
+        """A conflicted venue pays back part of its fee on its group's tokens."""
+        share = self.s.behaviour.conflicts.fee_waiver_pct / 100
+        venue = self.venues.get(venue_id)
+        if not share or venue is None:
+            return
+        if venue.on_fees_paid is None:
+            rebates = FeeRebates(
+                venue_id, venue.operator, self.market.cash, set(), share, self.ledger, self.log
+            )
+            venue.on_fees_paid = rebates.pay
+            self.rebates[venue_id] = rebates
+        self.rebates[venue_id].assets.add(asset_id)
+        self.public.rebate[venue_id, asset_id] = share
 
     def _charge_issuer(self, issuer: Issuer, kind: str, payee: str, amount: int) -> None:
         """An issuance-segment fee: the issuer pays KSD or its account manager."""
