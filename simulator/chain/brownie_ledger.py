@@ -21,14 +21,18 @@ from simulator.chain.raw_ledger import RawLedger, RawTx, Reverted
 from simulator.errors import ChainError
 
 _EXTERNAL_NETWORK = "stosim-external"
+REQUEST_CHARS = 1_200_000  # hex calldata per JSON-RPC batch
 DEFAULT_PORT = 8545
-# Anvil's settings for a fresh chain: room for large settlement batches, no gas costs.
+# Anvil's settings for a fresh chain: room for many settlement batches a block, no gas costs.
 ANVIL_SETTINGS = {
-    "gas_limit": 30_000_000,
+    # blocks large enough for every settlement transaction of a venue's settlement interval:
+    # each block costs an evm_mine round trip (~36 ms), so fewer, fuller blocks settle faster
+    "gas_limit": 1_000_000_000,
     "accounts": 20,
     "base_fee": 0,
     "default_balance": 1_000_000,
 }
+BLOCK_GAS = int(ANVIL_SETTINGS["gas_limit"] * 0.9)  # what one block of a batch may take
 
 
 @contextlib.contextmanager
@@ -165,16 +169,15 @@ class BrownieLedger(RawLedger):
         Every receipt is read; a reverted transaction's revert data comes from the node's trace."""
         if not txs:
             return []
-        per_block = max(1, 25_000_000 // max(tx.gas or self.single_gas for tx in txs))
         senders = list(dict.fromkeys(tx.sender for tx in txs))
         counts = self._batch([("eth_getTransactionCount", [s, "pending"]) for s in senders])
         nonces = {s: int(c["result"], 16) for s, c in zip(senders, counts, strict=True)}
         results: list[TxResult | Reverted] = []
         self._rpc("evm_setAutomine", [False])
         try:
-            for start in range(0, len(txs), per_block):
+            for block in self._blocks(txs):
                 sends = []
-                for tx in txs[start : start + per_block]:
+                for tx in block:
                     body = {
                         "from": tx.sender,
                         "data": "0x" + tx.data.hex(),
@@ -186,10 +189,11 @@ class BrownieLedger(RawLedger):
                     nonces[tx.sender] += 1
                     sends.append(("eth_sendTransaction", [body]))
                 hashes = []
-                for reply in self._batch(sends):
-                    if "error" in reply:
-                        raise ChainError(f"eth_sendTransaction failed: {reply['error']}")
-                    hashes.append(reply["result"])
+                for request in _by_size(sends):
+                    for reply in self._batch(request):
+                        if "error" in reply:
+                            raise ChainError(f"eth_sendTransaction failed: {reply['error']}")
+                        hashes.append(reply["result"])
                 receipts: dict[str, Any] = {}
                 while len(receipts) < len(hashes):
                     self._rpc("evm_mine", [])
@@ -199,6 +203,20 @@ class BrownieLedger(RawLedger):
         finally:
             self._rpc("evm_setAutomine", [True])
         return results
+
+    def _blocks(self, txs: list[RawTx]) -> Iterator[list[RawTx]]:
+        """The transactions in runs that one block takes, by their gas."""
+        run: list[RawTx] = []
+        gas = 0
+        for tx in txs:
+            tx_gas = tx.gas or self.single_gas
+            if run and gas + tx_gas > BLOCK_GAS:
+                yield run
+                run, gas = [], 0
+            run.append(tx)
+            gas += tx_gas
+        if run:
+            yield run
 
     def _outcome(self, receipt: dict[str, Any]) -> TxResult | Reverted:
         tx_hash = receipt["transactionHash"]
@@ -294,6 +312,23 @@ class BrownieLedger(RawLedger):
         from brownie import chain
 
         chain._revert(snapshot_id)
+
+
+def _by_size(
+    sends: list[tuple[str, list[Any]]],
+) -> Iterator[list[tuple[str, list[Any]]]]:
+    """Requests in batches that Anvil accepts (it refuses bodies of about 2.5 MB)."""
+    batch: list[tuple[str, list[Any]]] = []
+    size = 0
+    for send in sends:
+        length = len(send[1][0]["data"])
+        if batch and size + length > REQUEST_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append(send)
+        size += length
+    if batch:
+        yield batch
 
 
 def _probe(rpc_url: str) -> str | None:
