@@ -67,6 +67,8 @@ def measure(trades: int, window: int) -> dict[str, Any]:
         "start_mib": samples[0][1] / 2**20,
         "end_mib": samples[-1][1] / 2**20,
         "carry_overs": ledger.carry_overs,
+        "carry_over_s": ledger.carry_over_seconds,
+        "storage_slots": ledger.slots_held,
         "samples": samples,
     }
 
@@ -80,7 +82,8 @@ def main() -> None:
     found = measure(args.trades, args.window)
     print(
         f"{found['trades']:,} trades in {found['wall_s']:.1f} s "
-        f"({found['settled_per_s']:,.0f}/s), {found['carry_overs']} carry-overs\n"
+        f"({found['settled_per_s']:,.0f}/s), {found['carry_overs']} carry-overs taking "
+        f"{found['carry_over_s']:.1f} s, {found['storage_slots']:,} storage slots at the end\n"
         f"resident memory {found['start_mib']:,.0f} MiB -> {found['end_mib']:,.0f} MiB\n"
         f"growth per settled trade: first {found['window']:,} "
         f"{found['first_window_bytes_per_trade']:,.0f} B, last {found['window']:,} "
