@@ -7,7 +7,7 @@ simulator's batch size, every batch's TradeSettled events counted) and samples t
 resident memory (current, not peak) along the way. Prints the growth per settled trade over the
 first and the last `--window` trades: flat memory means the last window grows no more than the
 first. Also prints settlements per second and how often the ledger carried its state into a
-fresh EVM (revm_state.carry_over).
+fresh EVM (revm_state.carry_over); `--no-carry-over` measures the unbounded journal instead.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from settlement import Trades, adapter_batches, prepare
 
+from simulator.chain import revm_ledger
 from simulator.chain.revm_ledger import RevmLedger
 
 STEP = 4_000  # trades between samples
@@ -78,7 +79,12 @@ def main() -> None:
     parser.add_argument("--trades", type=int, default=300_000)
     parser.add_argument("--window", type=int, default=100_000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--no-carry-over", action="store_true", help="the journal unbounded, as before issue 16"
+    )
     args = parser.parse_args()
+    if args.no_carry_over:
+        revm_ledger.CARRY_OVER_ENTRIES = 2**62
     found = measure(args.trades, args.window)
     print(
         f"{found['trades']:,} trades in {found['wall_s']:.1f} s "

@@ -32,7 +32,10 @@ ANVIL_SETTINGS = {
     "base_fee": 0,
     "default_balance": 1_000_000,
 }
-BLOCK_GAS = int(ANVIL_SETTINGS["gas_limit"] * 0.9)  # what one block of a batch may take
+BLOCK_GAS = int(ANVIL_SETTINGS["gas_limit"] * 0.9)
+# Anvil otherwise keeps the state of every block in memory: a whole scenario grew it to 6 GiB
+# and slowed every block down. The last few states serve traces of reverted transactions.
+ANVIL_FLAGS = "--prune-history 64"  # what one block of a batch may take
 
 
 @contextlib.contextmanager
@@ -108,9 +111,8 @@ class BrownieLedger(RawLedger):
         network = CONFIG.networks["development"]
         # brownie picks its anvil backend by the command's name, and passes only the flags it
         # knows; the genesis time goes into the command itself
-        network["cmd"] = (
-            "anvil" if genesis_timestamp is None else f"anvil --timestamp {genesis_timestamp}"
-        )
+        timestamp = "" if genesis_timestamp is None else f" --timestamp {genesis_timestamp}"
+        network["cmd"] = f"anvil{timestamp} {ANVIL_FLAGS}".strip()
         network["host"] = "http://127.0.0.1"
         network["cmd_settings"] = {**ANVIL_SETTINGS, "accounts": accounts, "port": chosen}
         # brownie runs `anvil` from PATH: our launcher, which ties the chain's life to this
