@@ -20,16 +20,12 @@ from simulator.behaviour import Behaviour, Entry, FeePolicy, ListingPolicy
 from simulator.cash_flows import CashFlows
 from simulator.errors import StosimError
 from simulator.fee_stack import Commission, FeeStack
+from simulator.rule_ids import RULE_IDS
 from simulator.safe_yaml import safe_load
 
 SCHEMA_VERSION = 1
 MAX_SCENARIO_BYTES = 1_000_000
 
-RULE_IDS = (
-    "KR-SEP-1", "KR-SEP-2", "KR-LIC-1", "KR-LIC-2", "KR-LIC-3", "KR-MKT-1", "KR-MKT-2", "KR-MKT-3",
-    "KR-MKT-4", "KR-SET-1", "KR-SET-2", "KR-SET-3", "KR-INV-1", "KR-INV-2", "KR-INV-3", "KR-INV-4",
-    "KR-ISS-1", "KR-ISS-2", "KR-DIS-1", "KR-LED-1", "KR-LED-2",
-)  # fmt: skip
 
 MAX_KRW = 10**15  # a thousand trillion won: far above any real amount, far below uint256
 Krw = Annotated[int, Field(ge=0, le=MAX_KRW, description="Korean won")]

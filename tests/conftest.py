@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["simulator.testing.fixtures"]
+pytest_plugins = ["simulator.testing.fixtures", "simulator.testing.rule_marker"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ examples = example_settings(15)
 DAY = 86_400
 
 
+@pytest.mark.rule("KR-SET-1")
 @examples
 @given(
     start=st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
@@ -50,6 +52,7 @@ def test_kr_set_1_due_dates_agree_with_the_market_calendar(
     assert due == calendar.unix(calendar.add_business_days(t, days))
 
 
+@pytest.mark.rule("KR-LED-2")
 @examples
 @given(
     limit_offset=st.sampled_from([-1, 0, 1]),
