@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from simulator.cli_common import default_out, err, fail, hushed, parse_sets
 from simulator.errors import StosimError
+from stosim_cli.common import default_out, err, fail, hushed, parse_sets
 
 SchedulerOption = Annotated[
     str | None,
@@ -74,10 +74,10 @@ def compare(
 
     Scenario files are run first (on the default ledger, with --set and --seed) and kept under
     out/<name>; run directories are read as they are."""
-    from simulator.cli import run_with_progress
     from simulator.output import read_metrics, read_summary, write_run
     from simulator.report import print_comparison
     from simulator.scenario import load_scenario
+    from stosim_cli.main import run_with_progress
 
     if len(runs) < 2:
         raise fail(
@@ -224,7 +224,7 @@ def findings(
 
 
 def register(app: typer.Typer) -> None:
-    from simulator.cli_sweep import sweep
+    from stosim_cli.sweep import sweep
 
     for command in (compare, sweep, study, report, findings):
         app.command()(command)

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from simulator.cli_analysis import SchedulerOption, WorkersOption, _raise_interrupt, _with_tasks_bar
-from simulator.cli_common import default_out, err, fail, hushed
 from simulator.errors import StosimError
+from stosim_cli.analysis import SchedulerOption, WorkersOption, _raise_interrupt, _with_tasks_bar
+from stosim_cli.common import default_out, err, fail, hushed
 
 
 def sweep(

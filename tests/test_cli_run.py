@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from simulator.cli_common import safe_name
+from stosim_cli.common import safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 STOSIM = ROOT / "stosim"  # the launcher a user runs: set-up, then the CLI

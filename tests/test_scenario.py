@@ -11,8 +11,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from simulator.cli import app
 from simulator.scenario import ScenarioError, apply_overrides, load_scenario, parse_scenario
+from stosim_cli.main import app
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline-2027.yaml"
