@@ -23,9 +23,9 @@ from api.guards import BodyLimit
 from api.models import ScenarioRow
 from api.presence import Presence
 from api.routes import comparisons, runs, scenarios, sweeps
-from api.routes.listing import RunPages
-from api.routes.scenarios import jsonable
 from api.schemas import Health, PoolState
+from api.services.run_pages import RunPages
+from api.services.scenarios import jsonable
 from api.settings import Settings
 from api.sweeps import Sweeper
 from api.worker import RunPool

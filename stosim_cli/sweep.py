@@ -43,7 +43,7 @@ def sweep(
     from sqlmodel import Session
 
     from api.db import init_store, make_engine
-    from api.routes.scenarios import jsonable
+    from api.services.scenarios import jsonable
     from api.settings import Settings
     from api.sweeps import create_sweep, execute_sweep, scenario_row
     from simulator.report import print_paired, print_sweep

@@ -13,8 +13,9 @@ from api.db import newest_first
 from api.deps import SessionDep, SweepId, errors, unprocessable
 from api.guards import refuse_nul, require_token
 from api.models import SweepRow
-from api.routes.scenarios import check, resolve
 from api.schemas import MAX_ID, SweepCreate, SweepList, SweepPublic, SweepResults
+from api.services.scenarios import check, resolve
+from api.statuses import SweepStatus
 from simulator.sweep import Sweep, SweepError
 
 router = APIRouter(prefix="/api", tags=["sweeps"])
@@ -85,7 +86,7 @@ def read(sweep_id: SweepId, session: SessionDep) -> SweepPublic:
 )
 def results(sweep_id: SweepId, session: SessionDep) -> SweepResults:
     row = _sweep_or_404(session, sweep_id)
-    if row.status != "finished":
+    if row.status != SweepStatus.FINISHED:
         raise HTTPException(
             status_code=409, detail=f"sweep {sweep_id} is {row.status}; results come when finished"
         )
