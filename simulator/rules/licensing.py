@@ -31,6 +31,8 @@ REGISTRY.define(
         "equity-below-venue-minimum",
         "operator-not-licensed",
         "venue-deregistered",
+        "venue-not-registered",
+        "venue-suspended",
         "venue-of-another-market",
     ),
     on_chain=("MarketRegistry", "Venue", "VenueRegister"),
@@ -39,7 +41,12 @@ REGISTRY.define(
 REGISTRY.define(
     RuleId.LIC_2,
     "an issuer registers its own tokens only as an account-management institution",
-    reasons=("equity-below-account-manager-minimum", "caller-not-account-manager"),
+    reasons=(
+        "equity-below-account-manager-minimum",
+        "caller-not-account-manager",
+        "account-manager-not-licensed",
+        "issuer-not-account-manager",
+    ),
     on_chain=("MarketRegistry", "SecurityToken"),
     in_runs=InRuns.CHAIN,
 )
