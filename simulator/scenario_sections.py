@@ -13,6 +13,7 @@ from simulator import strategies as strategy_registry
 from simulator.behaviour import Entry, FeePolicy, ListingPolicy
 from simulator.cash_flows import CashFlows
 from simulator.fee_stack import Commission
+from simulator.parties import InvestorClass
 from simulator.rule_ids import RULE_IDS
 
 MAX_KRW = 10**15  # a thousand trillion won: far above any real amount, far below uint256
@@ -185,7 +186,9 @@ def _strategy_mix(mix: dict[str, float]) -> dict[str, float]:
 
 
 class InvestorGroup(Strict):
-    investor_class: Literal["general", "income_qualified", "professional"] = Field(alias="class")
+    # validated and documented as the enum, kept as its plain string value
+    model_config = ConfigDict(**Strict.model_config, use_enum_values=True)
+    investor_class: InvestorClass = Field(alias="class")
     count: int = Field(ge=0, le=100_000)
     budget: Budget
     strategies: dict[str, float] = Field(

@@ -32,8 +32,8 @@ from simulator.eventlog import EventLog
 from simulator.events import Affiliated, InvestorState, Refused, ValueUpdated, VenueOpened
 from simulator.scenario import InvestorGroup, Scenario, Venue
 
-MAX = 2**256 - 1
-CLASSES = {"general": 1, "income_qualified": 2, "professional": 3}
+MAX = deploy.UNLIMITED
+CLASSES = {str(k): int(v) for k, v in deploy.CHAIN_INVESTOR_CLASS.items()}
 EXCLUSIVITY = "REG-EXCL"  # a regime reason, not a rule of kr-sto-rules.md: the listing waits
 VENUE_POLICY = "VENUE-POLICY"  # the venue's own commercial choice, not a rule
 
@@ -69,7 +69,7 @@ class World:
         s, ledger = self.s, self.ledger
         self.market = deploy.deploy_market(
             ledger,
-            deploy.Regime.from_scenario(s.regime),
+            s.regime,
             venues=(),
             calendar=deploy.SettlementCalendarSpec.from_market(s.market),  # KSD's, on-chain
         )
@@ -137,7 +137,7 @@ class World:
         t, m = self.engine.now, self.market
         firm = self.s.firm(spec.operator)
         operator = self.firm_address[firm.id]
-        fees = deploy.FeeSchedule(**spec.fees.model_dump())
+        fees = spec.fees
         venue_spec = deploy.VenueSpec(
             spec.id, firm.equity_krw, firm.group, spec.professional_only, fees,
             spec.settlement_days,

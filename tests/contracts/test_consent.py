@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.chain.deploy import FeeSchedule
+from simulator.chain.deploy import FeeSchedule, fee_schedule_params
 from simulator.chain.orders import OrderKey, order_digest
 from simulator.errors import ContractRevert
 
@@ -122,7 +122,13 @@ def test_fees_never_exceed_the_schedule_the_order_was_signed_under(scene: Scene)
     buy = scene.order(buyer, True, 10, fees=(10, 0, 0))  # 0.1% at most
     sell = scene.order(holder, False, 10, fees=(10, 0, 0))
     dearer = FeeSchedule(maker_bps=100, taker_bps=100, venue_share_bps=10_000)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", dearer.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue",
+        scene.venue(),
+        "setFeeSchedule",
+        fee_schedule_params(dearer),
+        sender=scene.operator(),
+    )
     before = (scene.cash(buyer), scene.cash(holder))
     assert refused(scene.settle([scene.matched(buy, sell, 10)])) == (
         "KR-LED-2",
@@ -130,7 +136,13 @@ def test_fees_never_exceed_the_schedule_the_order_was_signed_under(scene: Scene)
     )
     assert (scene.cash(buyer), scene.cash(holder)) == before
     cheaper = FeeSchedule(maker_bps=5, taker_bps=10, venue_share_bps=10_000)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", cheaper.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue",
+        scene.venue(),
+        "setFeeSchedule",
+        fee_schedule_params(cheaper),
+        sender=scene.operator(),
+    )
     assert scene.settle([scene.matched(buy, sell, 10)]).named("TradeSettled")
 
 

@@ -20,7 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from simulator.chain.deploy import KRW_BN, FeeSchedule, InvestorClass, Licence
+from simulator.chain.deploy import KRW_BN, FeeSchedule, InvestorClass, Licence, fee_schedule_params
 from simulator.errors import ContractRevert, RuleViolation
 
 from ..hypothesis_profiles import stateful_settings
@@ -240,7 +240,7 @@ class MarketMachine(ConsentRules, RuleBasedStateMachine):
             "Venue",
             self.s.venue(venue),
             "setFeeSchedule",
-            fees.as_tuple(),
+            fee_schedule_params(fees),
             sender=self.s.operator(venue),
         )
 

@@ -11,6 +11,7 @@ from simulator.chain.deploy import (
     Licence,
     VenueSpec,
     deploy_venue,
+    fee_schedule_params,
 )
 from simulator.errors import ContractRevert, RuleViolation
 
@@ -144,7 +145,9 @@ def test_kr_set_3_a_refused_token_leg_moves_no_cash(scene: Scene):
 def test_kr_set_3_fee_larger_than_proceeds_refuses_the_trade(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     fees = FeeSchedule(flat_fee=PRICE + 1)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", fees.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue", scene.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=scene.operator()
+    )
     assert refused(scene.trade(buyer, seller, 1)) == ("KR-SET-3", "fee-exceeds-proceeds")
 
 
@@ -239,7 +242,9 @@ def test_fees_follow_the_schedule_and_split_between_venue_and_registrar(scene: S
     fees = FeeSchedule(
         maker_bps=10, taker_bps=30, flat_fee=100, min_fee=500, listing_fee=0, venue_share_bps=8_000
     )
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", fees.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue", scene.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=scene.operator()
+    )
     seller, buyer = _seller_and_buyer(scene, tokens=200)
     value = 100 * PRICE  # 500,000 KRW
     tx = scene.trade(buyer, seller, 100, maker=True)
@@ -266,7 +271,9 @@ def test_fees_follow_the_schedule_and_split_between_venue_and_registrar(scene: S
 
 def test_listing_fee_is_paid_by_the_issuer(scene: Scene):
     fees = FeeSchedule(listing_fee=1_000_000, venue_share_bps=10_000)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", fees.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue", scene.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=scene.operator()
+    )
     token = scene.new_issue("LST")
     scene.fund(scene.issuer, 1_000_000)
     _listing_request(scene, token)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from simulator import rules
 from simulator.chain.deploy import (
+    CHAIN_INVESTOR_CLASS,
     FAR_FUTURE,
     KRW_BN,
     Disclosure,
@@ -21,8 +22,8 @@ from simulator.chain.deploy import (
     Licence,
     VenueSpec,
     deploy_venue,
+    registry_params,
 )
-from simulator.chain.deploy import Regime as ChainRegime
 from simulator.errors import RuleViolation
 from simulator.scenario import Regime, RegimeParams
 from simulator.testing import strategies as sts
@@ -31,11 +32,7 @@ from ..contracts.conftest import PRICE, QUANTITY, Scene, refused
 from ..hypothesis_profiles import example_settings
 
 REGIME = Regime()  # the deployed market runs the domain defaults
-CLASS_IDS = {
-    "general": InvestorClass.GENERAL,
-    "income_qualified": InvestorClass.INCOME_QUALIFIED,
-    "professional": InvestorClass.PROFESSIONAL,
-}
+CLASS_IDS = CHAIN_INVESTOR_CLASS
 examples = example_settings(15)
 
 
@@ -401,4 +398,4 @@ def test_kr_inv_4_professional_venue_agrees(scene: Scene, buyer_class: str, sell
 
 
 def _registry_params(params: RegimeParams) -> tuple[int, ...]:
-    return ChainRegime.from_scenario(Regime(params=params)).registry_params()
+    return registry_params(Regime(params=params))

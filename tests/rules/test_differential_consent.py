@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from simulator import rules
 from simulator.calendar import MarketCalendar
-from simulator.chain.deploy import FeeSchedule
+from simulator.chain.deploy import FeeSchedule, fee_schedule_params
 from simulator.chain.orders import NO_EXPIRY, consent
 from simulator.scenario import MarketSpec
 
@@ -80,7 +80,7 @@ def test_kr_led_2_holder_consent_agrees(
         s.mint(seller, 100)
         s.fund(buyer, 2_000_000)
         fees = FeeSchedule(maker_bps=venue_bps, taker_bps=venue_bps, venue_share_bps=10_000)
-        s.tx("Venue", s.venue(), "setFeeSchedule", fees.as_tuple(), sender=s.operator())
+        s.tx("Venue", s.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=s.operator())
         now = s.ledger.timestamp()
         buy = s.order(
             buyer, not wrong_side, order_quantity, PRICE + limit_offset * 100,
