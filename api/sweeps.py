@@ -55,6 +55,29 @@ def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: st
     return stored
 
 
+def open_store(database_url: str) -> Engine:
+    """The store at this URL, migrated and ready (for `stosim sweep`, outside a server)."""
+    from api.db import init_store, make_engine
+
+    engine = make_engine(database_url)
+    init_store(engine)
+    return engine
+
+
+def store_new_sweep(engine: Engine, document: dict[str, Any], sweep: Sweep, scheduler: str) -> int:
+    """Store the scenario (once per document) and a queued sweep of it; its id."""
+    with Session(engine) as session:
+        row = scenario_row(session, sweep.scenario.name, document)
+        return create_sweep(session, row, sweep, scheduler).id or 0
+
+
+def failure_of(engine: Engine, sweep_id: int) -> str:
+    """Why a sweep failed, as the store recorded it."""
+    with Session(engine) as session:
+        row = session.get(SweepRow, sweep_id)
+    return row.error if row is not None else "?"
+
+
 def execute_sweep(
     engine: Engine,
     sweep_id: int,
