@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simulator.parties import InvestorClass
 
@@ -170,7 +170,54 @@ class Conflicts(Strict):
     )
 
 
+# Retail demand by hour of day (KST), weekday: low at night, a peak at the open, a second one
+# in the evening after work (as seen on Korean retail platforms that trade round the clock).
+HOURLY_DEMAND = (
+    0.6, 0.4, 0.25, 0.15, 0.1, 0.1, 0.2, 0.4, 0.7, 1.6, 1.4, 1.2,
+    1.0, 1.1, 1.2, 1.3, 0.9, 0.8, 0.9, 1.1, 1.3, 1.4, 1.3, 0.9,
+)  # fmt: skip
+
+
+class Demand(Strict):
+    """When investors want to trade. session: an investor's orders_per_day arrive in every
+    trading session, spread evenly over it (more sessions, more orders). clock: investors want
+    to trade around the clock by an hourly and weekend profile, 5 x orders_per_day a week
+    whatever the calendar; a wish that comes while the market is closed waits for the next
+    open. Under clock, a 24/7 market and a KRX-hours one see the same total order flow."""
+
+    basis: Literal["session", "clock"] = "session"
+    hourly: list[float] = Field(
+        list(HOURLY_DEMAND),
+        min_length=24,
+        max_length=24,
+        description="relative demand by hour of day, 00-23 KST (clock basis)",
+    )
+    weekend_factor: float = Field(
+        0.6, ge=0, le=10, description="weekend demand relative to a weekday's same hour"
+    )
+    open_spread_minutes: int = Field(
+        30, ge=0, le=1_440, description="orders that waited for the open arrive over this time"
+    )
+
+    @field_validator("hourly")
+    @classmethod
+    def _some_demand(cls, v: list[float]) -> list[float]:
+        if any(w < 0 or w > 1e6 for w in v) or sum(v) <= 0:
+            raise ValueError("hourly weights must be between 0 and 1e6, not all 0")
+        return v
+
+
+class News(Strict):
+    """Public news that moves an asset's true value at any hour of any day (a Poisson process
+    per asset); each news moves it up or down by `move_pct`. 0 per month: no news."""
+
+    per_month: float = Field(0, ge=0, le=1_000, description="news per asset per 30 days")
+    move_pct: float = Field(10, gt=0, le=90, description="size of each move of value")
+
+
 class Behaviour(Strict):
+    demand: Demand = Demand()
+    news: News = News()
     valuation: Valuation = Valuation()
     conflicts: Conflicts = Conflicts()
     venue_choice: VenueChoice = VenueChoice()

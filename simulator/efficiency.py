@@ -4,7 +4,9 @@ and how fast the gap closes. Pure functions from the event tables, as simulator/
 - mean |price - value| in bps of value, over trades (value of the day of the trade);
 - half-life of pricing errors: from an AR(1) of the daily log(close / value);
 - variance ratio of 5-day to 1-day returns of daily closes (1 for a random walk; below 1 when
-  prices overshoot and come back, above 1 when they trend).
+  prices overshoot and come back, above 1 when they trend);
+- time to incorporate news: hours from a news event until a trade price has moved at least half
+  of the news's move of value (from the last price before it), censored at the end of the run.
 """
 
 from __future__ import annotations
@@ -71,6 +73,38 @@ def efficiency(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS["efficiency"])
 
 
+def news_incorporation(tables: Tables) -> pd.DataFrame:
+    """Per news event: whether it came in KRX-like hours, and the hours until a trade price had
+    moved half of the news's move away from the last price before it (the market reflects more
+    than half of the news). The wait is censored at the asset's next news or the run's last
+    event, whichever comes first (`incorporated` false): a restricted mean over the same
+    windows compares designs fairly. Before the first trade, the offering price stands for the
+    last price."""
+    news = _table(tables, ev.NewsArrived).sort_values("t", kind="stable")
+    trades = _table(tables, ev.TradeMatched).sort_values("t", kind="stable")
+    offered = _table(tables, ev.AssetIssued).groupby("asset")["offering_price"].last()
+    end = max((int(f["t"].max()) for f in tables.values() if len(f) and "t" in f), default=0)
+    following = news.groupby("asset")["t"].shift(-1).fillna(end)
+    rows = []
+    for row, until in zip(news.itertuples(index=False), following, strict=True):
+        mine = trades[(trades["asset"] == row.asset) & (trades["t"] < until)]
+        move = row.value_after / row.value_before - 1
+        before = mine[mine["t"] < row.t]["price"]
+        start = float(before.iloc[-1]) if len(before) else float(offered.get(row.asset, 0))
+        half = start * (1 + move / 2)
+        up = move > 0
+        after = mine[mine["t"] >= row.t]
+        hit = after[after["price"] >= half] if up else after[after["price"] <= half]
+        done = len(hit) > 0
+        hours = ((int(hit["t"].iloc[0]) if done else int(until)) - row.t) / 3600
+        rows.append({
+            "t": row.t, "asset": row.asset,
+            "move_pct": move * 100, "krx_hours": bool(row.krx_hours),
+            "hours_to_half": hours, "incorporated": done,
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS["news"])
+
+
 def value_outcomes(tables: Tables) -> pd.DataFrame:
     """Per investor class: profit and loss with holdings marked at true value at the end (KRW):
     what investors gained or lost against what their tokens are worth, not what they last
@@ -106,8 +140,15 @@ def summary(metrics: dict[str, pd.DataFrame]) -> dict[str, Any]:
         )
     }
     outcomes = metrics["value_outcomes"].set_index("investor_class")["pnl_at_value_krw"]
+    news = metrics["news"]
+    off = news[~news["krx_hours"].astype(bool)]
     return {
         "pricing_error_bps_mean": _num(mean),
         **premium,
+        "news_events": len(news),
+        "news_hours_to_incorporate_off_hours": _num(off["hours_to_half"].mean())
+        if len(off)
+        else None,
+        "news_unincorporated": int((~news["incorporated"].astype(bool)).sum()),
         "investor_pnl_at_value_krw": {str(c): _num(v) for c, v in outcomes.items()},
     }

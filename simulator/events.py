@@ -173,6 +173,45 @@ class ValuationPublished(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class OfferingClosed(Event):
+    """How a primary offering ended: units offered (after the issuer's retained share), units
+    subscribed, units its underwriter took under a firm commitment, and whether it was
+    withdrawn (a minimum raise not met: nothing issued, every subscription refunded)."""
+
+    kind: ClassVar[str] = "offering_closed"
+    asset: str
+    outcome: str  # best_efforts | firm_commitment | minimum_raise
+    offered: int
+    subscribed: int
+    underwriter_took: int
+    withdrawn: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureFiled(Event):
+    """KR-DIS-1: a holder above the threshold filed its disclosure; from now on it may sell."""
+
+    kind: ClassVar[str] = "disclosure_filed"
+    investor: str
+    investor_class: str
+    asset: str
+    holding: int
+    registered: int
+    crossed_at: int  # when its holding first stood above the threshold
+
+
+@dataclass(frozen=True, slots=True)
+class NewsArrived(Event):
+    """Public news moved an asset's true value (at any hour)."""
+
+    kind: ClassVar[str] = "news_arrived"
+    asset: str
+    value_before: float
+    value_after: float
+    krx_hours: bool  # arrived during KRX-like hours (09:00-15:30 KST, weekdays)
+
+
+@dataclass(frozen=True, slots=True)
 class Affiliated(Event):
     """An asset whose issuer's group operates a venue that may list it (separation off)."""
 
@@ -293,6 +332,9 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     InvestorState,
     ValueUpdated,
     ValuationPublished,
+    NewsArrived,
+    OfferingClosed,
+    DisclosureFiled,
     Affiliated,
     HoldingAtEnd,
     FeeScheduleChanged,

@@ -61,6 +61,7 @@ COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`,
         "half_life_days", "variance_ratio_5d",
     ],
     "value_outcomes": ["investor_class", "investors", "pnl_at_value_krw", "pnl_at_value_pct"],
+    "news": ["t", "asset", "move_pct", "krx_hours", "hours_to_half", "incorporated"],
 }
 # fmt: on
 

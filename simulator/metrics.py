@@ -186,6 +186,7 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
         **competition.all_competition(tables),
         "efficiency": efficiency.efficiency(tables),
         "value_outcomes": efficiency.value_outcomes(tables),
+        "news": efficiency.news_incorporation(tables),
     }
 
 

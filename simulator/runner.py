@@ -4,7 +4,6 @@ virtual time, and turn the event log into metric tables and a summary."""
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,10 +18,9 @@ from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, OrderIntent, year_of
 from simulator.actors.market_maker import MarketMaker
 from simulator.actors.venue_operator import expected_share
-from simulator.behaviour import Valuation
 from simulator.calendar import DAY, MarketCalendar, Session
-from simulator.cash_flows import BY_KIND, AssetValue
 from simulator.chain.ledger import Ledger
+from simulator.demand import ClockDemand
 from simulator.engine import Engine
 from simulator.eventlog import EventLog
 from simulator.events import (
@@ -30,12 +28,11 @@ from simulator.events import (
     InventorySnapshot,
     InvestorState,
     Refused,
-    ValuationPublished,
-    ValueUpdated,
     VenueCost,
     VenueOpened,
 )
 from simulator.scenario import LedgerBackend, Scenario, Venue
+from simulator.values import AssetValues
 from simulator.world import World
 
 Progress = Callable[[float], None]
@@ -120,6 +117,10 @@ class Simulation(World):
         self.trade_ids = itertools.count(1)
         self._init_world()
         self.session: Session | None = None
+        demand = scenario.behaviour.demand
+        self.clock_demand = (
+            ClockDemand(demand, scenario.market.start) if demand.basis == "clock" else None
+        )
 
     def run(self, progress: Progress | None = None) -> EventLog:
         self.ledger.set_time(self.calendar.unix(0))
@@ -133,7 +134,13 @@ class Simulation(World):
                     spec.entry.day * DAY, partial(self._consider_entry, spec), priority=0
                 )
         self.engine.at(0, self._start_of_day, priority=0)
+        self.values = AssetValues(self.s, self.public, self.log, self.engine)
         self._schedule_distributions()
+        self.values.schedule_news()
+        if self.clock_demand is not None:
+            for investor in self.investors:
+                if type(investor) is Investor:
+                    self._schedule_wish(investor, 0)
         end = self.calendar.end
         self.engine.run(end, None if progress is None else lambda t: progress(min(t / end, 1.0)))
         last_due = self.registrar.last_due()
@@ -158,7 +165,8 @@ class Simulation(World):
         length = session.close - session.open
         for investor in self.investors:
             if type(investor) is Investor:
-                self._next_arrival(investor, t, length)
+                if self.clock_demand is None:
+                    self._next_arrival(investor, t, length)
             elif isinstance(investor, MarketMaker):
                 e.at(t, partial(self._requote, investor), priority=40)
             elif isinstance(investor, SupportDesk):
@@ -196,6 +204,28 @@ class Simulation(World):
         if at < self.session.close:
             self.engine.at(int(at), partial(self._investor_acts, investor), priority=50)
 
+    def _schedule_wish(self, investor: Investor, t: int) -> None:
+        assert self.clock_demand is not None
+        per_week = 5 * investor.orders_per_day
+        at = self.clock_demand.next_arrival(investor.rng, t, per_week)
+        if at < self.calendar.end:
+            self.engine.at(int(at), partial(self._wish, investor), priority=50)
+
+    def _wish(self, investor: Investor) -> None:
+        """Clock demand: an investor wants to trade now; while the market is closed the order
+        waits for the next open (spread over its first minutes)."""
+        t = self.engine.now
+        if self.calendar.session_at(t) is not None and self.public.session_open:
+            self.act(investor)
+        else:
+            session = self.calendar.next_session(t)
+            if session is not None:
+                spread = self.s.behaviour.demand.open_spread_minutes * 60
+                spread = min(spread, session.close - session.open - 1)
+                at = session.open + int(investor.rng.uniform(0, max(spread, 0)))
+                self.engine.at(at, partial(self.act, investor), priority=50)
+        self._schedule_wish(investor, t)
+
     def _close_session(self) -> None:
         t = self.engine.now
         self.public.session_open = False
@@ -217,12 +247,10 @@ class Simulation(World):
             if day and day % operator.spec.fee_policy.review_days == 0:
                 self.ledger.set_time(self.calendar.unix(t))
                 operator.review(t, self.public)
-        if day:
-            self._step_fundamentals()
-        self._value_history.append(dict(self.public.fundamental))
-        oracle = self.s.behaviour.valuation
-        if oracle.every_days and day % oracle.every_days == 0:
-            self._publish_valuations(oracle)
+        issues = {a: (i.token, i.offering.quantity) for a, i in sorted(self.issuers.items())}
+        self.registrar.record_disclosures(t, self.investors, issues, self.s.regime, self.log)
+        for asset_id in self.values.start_of_day(day):
+            self._distribute(asset_id, 0)  # a terminal payment: a sale, an auction, maturity
         if day and day % 30 == 0:
             self.ledger.set_time(self.calendar.unix(t))
             self._charge_month()
@@ -348,62 +376,14 @@ class Simulation(World):
     # ---- fundamentals and distributions ----
 
     def _schedule_distributions(self) -> None:
-        self._fundamental_rng = self.engine.child_rng()
-        self._oracle_rng = self.engine.child_rng()
-        self._value_history: list[dict[str, float]] = []  # per day: every asset's value
-        valuation = self.s.behaviour.valuation
-        self.public.oracle_weight = valuation.oracle_weight
-        self.public.signal_noise = valuation.own_signal_noise_pct / 100
-        self.values = {
-            a.id: AssetValue.start(
-                a.cash_flows.model or BY_KIND[a.kind], a.cash_flows, float(a.fundamental.initial),
-                a.fundamental.drift_pct_year, a.fundamental.volatility_pct_year,
-            )
-            for a in self.s.assets
-            if a.cash_flows is not None
-        }  # fmt: skip
         for asset in self.s.assets:
             every = asset.distributions.every_days
-            if asset.distributions.yield_pct_year <= 0 and asset.id not in self.values:
+            if asset.distributions.yield_pct_year <= 0 and asset.id not in self.values.models:
                 continue
             for day in range(every, self.s.market.days, every):
                 self.engine.at(
                     day * DAY + 1, partial(self._distribute, asset.id, every), priority=5
                 )
-
-    def _step_fundamentals(self) -> None:
-        """The day's step of every asset's value: its cash-flow model, or else its fundamental's
-        geometric random walk. Terminal payments (a sale, an auction, maturity or default) are
-        paid to holders the same day."""
-        rng = self._fundamental_rng
-        for asset in self.s.assets:
-            if asset.id not in self.public.fundamental:
-                continue
-            model = self.values.get(asset.id)
-            if model is not None:
-                model.step(rng)
-                self.public.fundamental[asset.id] = model.value()
-                if model.final:
-                    self._distribute(asset.id, 0)
-            else:
-                f = asset.fundamental
-                mu, sigma = (
-                    f.drift_pct_year / 100 / 365,
-                    f.volatility_pct_year / 100 / math.sqrt(365),
-                )
-                shock = math.exp(mu - sigma**2 / 2 + sigma * rng.normal())
-                self.public.fundamental[asset.id] *= shock
-            value = self.public.fundamental[asset.id]
-            self.log.append(ValueUpdated(self.engine.now, asset.id, value))
-
-    def _publish_valuations(self, oracle: Valuation) -> None:
-        """The oracle's estimates, from the values of `lag_days` ago, with its error."""
-        day = len(self._value_history) - 1
-        data_day = max(day - oracle.lag_days, 0)
-        for asset, value in sorted(self._value_history[data_day].items()):
-            estimate = value * (1 + self._oracle_rng.normal(0, oracle.error_pct / 100))
-            self.public.estimate[asset] = estimate
-            self.log.append(ValuationPublished(self.engine.now, asset, estimate, data_day))
 
     def _distribute(self, asset_id: str, days: int) -> None:
         issuer = self.issuers.get(asset_id)
@@ -413,7 +393,7 @@ class Simulation(World):
         holders = [
             (inv, inv.holdings[asset_id]) for inv in self.investors if inv.holdings[asset_id] > 0
         ]
-        model = self.values.get(asset_id)
+        model = self.values.models.get(asset_id)
         if model is None:
             value = self.public.fundamental[asset_id]
             issuer.pay_distribution(self.engine.now, value, days, holders, self.bank)

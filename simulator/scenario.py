@@ -132,6 +132,11 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
             message = f"unknown asset {offering.asset!r}; assets are {sorted(assets)}"
             problems.append((f"offerings.{i}.asset", message))
     _unique(problems, "offerings", [o.asset for o in scenario.offerings], what="asset")
+    underwritten = {a.id for a in scenario.assets if a.underwriter}
+    for i, offering in enumerate(scenario.offerings):
+        if offering.undersubscribed == "firm_commitment" and offering.asset not in underwritten:
+            message = "firm_commitment needs an underwriter (assets[].underwriter)"
+            problems.append((f"offerings.{i}.undersubscribed", message))
     missing = sorted(assets - {o.asset for o in scenario.offerings})
     if missing:
         problems.append(("offerings", f"assets {missing} have no offering"))

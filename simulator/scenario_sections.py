@@ -46,6 +46,14 @@ class MarketSpec(Strict):
     holidays: list[dt.date] = []
     price_limit_pct: float = Field(30.0, gt=0, le=100, description="KR-MKT-4 daily limit")
     quote_interval_minutes: int = Field(30, ge=1, le=1_440)
+    settlement_calendar: Literal["ksd", "every_day"] = Field(
+        "ksd",
+        description="days KSD settles on (KR-SET-1): ksd = weekdays except the settlement "
+        "holidays, whatever the trading calendar; every_day = round the clock",
+    )
+    settlement_holidays: list[dt.date] | None = Field(
+        None, description="KSD's and the banks' holidays; default: the trading holidays"
+    )
     settle_pending: bool = Field(
         True,
         description="after the last session, KSD finalizes the trades still pending on their "
@@ -62,6 +70,9 @@ class RegimeParams(Strict):
     tier_two_cap: Krw = 10_000_000_000
     retained_share_bps: Bps = 500
     disclosure_threshold_bps: Bps = 500
+    disclosure_delay_days: int = Field(
+        5, ge=0, le=365, description="KR-DIS-1: days a holder above the threshold takes to file"
+    )
     subscription_cap_bps: Bps = 500
     subscription_cap_krw: Krw = 3_000_000
     general_per_issuer_krw: Krw = 5_000_000
@@ -134,6 +145,16 @@ class Offering(Strict):
     demand_share: Share = Field(0.5, description="share of investors who subscribe")
     underwriting_fee_bps: Bps = Field(
         0, description="the underwriter's fee on the proceeds, paid by the issuer"
+    )
+    undersubscribed: Literal["best_efforts", "firm_commitment", "minimum_raise"] = Field(
+        "best_efforts",
+        description="when subscriptions fall short: best_efforts = only what sold is issued; "
+        "firm_commitment = the underwriter buys the rest at the offering price; minimum_raise "
+        "= below minimum_raise_pct of the units offered the offering is withdrawn and every "
+        "subscription refunded",
+    )
+    minimum_raise_pct: float = Field(
+        0, ge=0, le=100, description="minimum_raise: share of the units offered that must sell"
     )
 
 

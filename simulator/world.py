@@ -115,11 +115,19 @@ class World:
                 licence = deploy.Licence.ISSUER_ACCOUNT_MANAGER
             if licence is not None:
                 self._grant(firm.id, address, licence)
-            if firm.role == "issuer":
+            if firm.role == "issuer" or firm.id in self._committed_underwriters():
                 ledger.transact(
                     "InvestorRegistry", self.market.investors, "verify", address,
                     CLASSES["professional"], deploy.FAR_FUTURE, sender=self.verifier,
                 )  # fmt: skip
+
+    def _committed_underwriters(self) -> set[str]:
+        """Underwriters that may have to hold unsold units (firm commitment): KYC'd as
+        professionals, as issuers are, so that the register accepts them (KR-INV-1)."""
+        firm_commitment = {
+            o.asset for o in self.s.offerings if o.undersubscribed == "firm_commitment"
+        }
+        return {a.underwriter for a in self.s.assets if a.underwriter and a.id in firm_commitment}
 
     def _grant(self, firm_id: str, address: str, licence: deploy.Licence) -> bool:
         try:
@@ -282,12 +290,16 @@ class World:
                 self.log.append(Affiliated(t, asset.id, venue_spec.id))
                 premium = self.s.behaviour.conflicts.offering_premium_pct
                 issuer.price = round(offering.price * (1 + premium / 100))  # above value
-            issuer.run_offering(t, self.investors, year_of(self.s.market.start, t))
+            if not issuer.run_offering(
+                t, self.investors, year_of(self.s.market.start, t), self.bank
+            ):
+                continue  # withdrawn: a minimum raise not met, every subscription refunded
             self.issuers[asset.id] = issuer
             self._charge_issuer(
                 issuer, "registration", self.ksd, self.s.fee_stack.registration_fee_krw
             )
             self.public.offering_price[asset.id] = issuer.price
+            self.public.registered[asset.id] = offering.quantity
             self.public.fundamental[asset.id] = float(asset.fundamental.initial)
             self.log.append(ValueUpdated(t, asset.id, float(asset.fundamental.initial)))
             self.public.issuer_of[asset.id] = asset.issuer

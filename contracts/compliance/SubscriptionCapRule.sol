@@ -46,7 +46,10 @@ contract SubscriptionCapRule is ComplianceRule {
         returns (Decision memory)
     {
         if (from != address(0) || to == address(0) || !_enabled()) return _allow();
-        if (to == market.issuerOf(token)) return _allow();
+        MarketRegistry.Issue memory issue = market.issueOf(token);
+        // the issuer's retained share, and an underwriter taking up unsold units under a firm
+        // commitment, are no investor's subscription
+        if (to == issue.issuer || to == issue.underwriter) return _allow();
         if (subscribed[token][to] + value > capFor(token)) return _refuse("subscription-cap-exceeded");
         return _allow();
     }

@@ -252,7 +252,7 @@ class Distributor:
                     self._traded_through(asset, fill),
                 )
             )  # fmt: skip
-            self.market.last_price[asset] = fill.price
+            self.market.record_trade(asset, fill.price, min(fill.buy.t, fill.sell.t))
             self.market.flow.traded(self.name, asset, value, t)
             traded = self.market.value_traded
             traded[self.name] = traded.get(self.name, 0.0) + value

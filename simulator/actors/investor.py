@@ -63,6 +63,8 @@ class Investor:
         self.invested: dict[tuple[str, int], int] = defaultdict(int)  # (issuer | "*", year)
         self.subscribed_krw: dict[str, int] = defaultdict(int)
         self._committed: dict[int, tuple[str, int, int]] = {}  # buy order -> (issuer, year, price)
+        self.disclosed: set[str] = set()  # assets whose KR-DIS-1 disclosure it has filed
+        self.above_threshold_since: dict[str, int] = {}  # asset -> when it crossed KR-DIS-1's
 
     # ---- own books ----
 
@@ -204,7 +206,12 @@ class Investor:
             ),
             self.limit_check(market.issuer_of[intent.asset], year, value)
             if intent.side == "buy"
-            else rules.ALLOW,
+            else rules.disclosure(
+                self.regime,
+                self.holdings[intent.asset],
+                market.registered.get(intent.asset, 0),
+                intent.asset in self.disclosed,
+            ),
         )
 
     def _within_limits(self, market: PublicMarket, asset: str, price: int) -> int:

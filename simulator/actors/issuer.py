@@ -11,7 +11,14 @@ from simulator.actors.investor import Investor
 from simulator.chain.ledger import Ledger, TxResult
 from simulator.errors import ChainError, RuleViolation
 from simulator.eventlog import EventLog
-from simulator.events import AssetIssued, DistributionPaid, FeeCharged, Refused, Subscribed
+from simulator.events import (
+    AssetIssued,
+    DistributionPaid,
+    FeeCharged,
+    OfferingClosed,
+    Refused,
+    Subscribed,
+)
 from simulator.scenario import Asset, Offering, Regime
 
 
@@ -45,9 +52,23 @@ class Issuer:
         self.price = offering.price
         self.underwriter = underwriter  # (firm, address): places the offering and collects payment
 
-    def run_offering(self, t: int, investors: list[Investor], year: int) -> None:
+    def run_offering(self, t: int, investors: list[Investor], year: int, bank: str = "") -> bool:
+        """Place the offering; False when it was withdrawn (a minimum raise not met: nothing
+        minted, no payment collected, so every subscription is refunded in full)."""
         o = self.offering
         retained = rules.retained_share(self.regime, o.quantity)
+        requests = self._requests(t, investors, year)
+        offered = o.quantity - retained
+        allocation = self._allocate(requests, offered)
+        subscribed = sum(q for _, q in allocation)
+        if (
+            o.undersubscribed == "minimum_raise"
+            and subscribed * 100 < offered * o.minimum_raise_pct
+        ):
+            self.log.append(
+                OfferingClosed(t, self.asset.id, o.undersubscribed, offered, subscribed, 0, True)
+            )
+            return False
         if retained:
             self.ledger.transact(
                 "SecurityToken",
@@ -57,6 +78,50 @@ class Issuer:
                 retained,
                 sender=self.account_manager,
             )
+        proceeds = self._allot(t, [(i, q) for i, q in allocation if q > 0], year)
+        sold = proceeds // self.price
+        took = (
+            self._firm_commitment(offered - sold, bank)
+            if o.undersubscribed == "firm_commitment"
+            else 0
+        )
+        if self.underwriter is not None:
+            self._settle_with_underwriter(t, proceeds + took * self.price)
+        self.log.append(
+            OfferingClosed(t, self.asset.id, o.undersubscribed, offered, sold, took, False)
+        )
+        self.log.append(
+            AssetIssued(
+                t,
+                self.asset.id,
+                self.asset.kind,
+                self.name,
+                o.quantity,
+                self.price,
+                retained + sold + took,
+            )
+        )
+        return True
+
+    def _firm_commitment(self, unsold: int, bank: str) -> int:
+        """The underwriter buys what did not sell, at the offering price, from its own capital
+        (deposited by its bank); it holds the units on the register."""
+        if unsold <= 0 or self.underwriter is None:
+            return 0
+        _, address = self.underwriter
+        self.ledger.transact(
+            "SecurityToken", self.token, "mint", address, unsold, sender=self.account_manager
+        )
+        self.ledger.transact(
+            "CashToken", self.cash_token, "mint", address, unsold * self.price, sender=bank
+        )
+        return unsold
+
+    def _requests(self, t: int, investors: list[Investor], year: int) -> list[tuple[Investor, int]]:
+        """Who subscribes for how much (a fixed price, or a single-price auction that sets the
+        price first), each request cut to the caps (KR-INV-3, KR-INV-2)."""
+        o = self.offering
+        retained = rules.retained_share(self.regime, o.quantity)
         eligible = [
             i for i in investors if not o.professional_only or i.investor_class == "professional"
         ]
@@ -76,22 +141,7 @@ class Issuer:
                 (inv, inv.subscription_request(self.price, w))
                 for inv, w in zip(eligible, wants, strict=True)
             ]
-        requests = [(inv, self._capped(t, inv, q, year)) for inv, q in requests if q > 0]
-        allocation = self._allocate(requests, o.quantity - retained)
-        proceeds = self._allot(t, [(i, q) for i, q in allocation if q > 0], year)
-        if self.underwriter is not None:
-            self._settle_with_underwriter(t, proceeds)
-        self.log.append(
-            AssetIssued(
-                t,
-                self.asset.id,
-                self.asset.kind,
-                self.name,
-                o.quantity,
-                self.price,
-                retained + proceeds // self.price,
-            )
-        )
+        return [(inv, self._capped(t, inv, q, year)) for inv, q in requests if q > 0]
 
     def _settle_with_underwriter(self, t: int, proceeds: int) -> None:
         """The underwriter collected the subscriptions; it keeps its fee and pays the issuer."""

@@ -1,4 +1,5 @@
-"""KSD, the registrar: finalizes deferred trades on their settlement date (KR-SET-1)."""
+"""KSD, the registrar: finalizes deferred trades on their settlement date (KR-SET-1) and records
+large holders' sale disclosures on the register (KR-DIS-1)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections import defaultdict
 
 from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT, Distributor
 from simulator.actors.investor import Investor
-from simulator.calendar import MarketCalendar
+from simulator.calendar import DAY, MarketCalendar
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine
+from simulator.eventlog import EventLog
+from simulator.events import DisclosureFiled
+from simulator.scenario import Regime
 
 
 class Registrar:
@@ -34,6 +38,46 @@ class Registrar:
     def last_due(self) -> int | None:
         """The latest due date of the trades still waiting for finalization."""
         return max((due for due, _ in self._due), default=None)
+
+    def record_disclosures(
+        self,
+        t: int,
+        investors: list[Investor],
+        issues: dict[str, tuple[str, int]],
+        regime: Regime,
+        log: EventLog,
+    ) -> None:
+        """KR-DIS-1: a holder above the threshold (of the units registered) files its sale
+        disclosure `disclosure_delay_days` after it crossed; KSD records it on the token, and
+        from then on the holder may sell. `issues`: asset -> (token, units registered)."""
+        if not regime.enabled("KR-DIS-1"):
+            return
+        p = regime.params
+        filed: list[tuple[Investor, str, int]] = []
+        for inv in investors:
+            for asset, (_, registered) in sorted(issues.items()):
+                if asset in inv.disclosed:
+                    continue
+                if inv.holdings[asset] * 10_000 <= registered * p.disclosure_threshold_bps:
+                    inv.above_threshold_since.pop(asset, None)
+                    continue
+                since = inv.above_threshold_since.setdefault(asset, t)
+                if t - since >= p.disclosure_delay_days * DAY:
+                    filed.append((inv, asset, since))
+        calls = [
+            ("SecurityToken", issues[asset][0], "setDisclosed", (inv.address, True), self.address)
+            for inv, asset, _ in filed
+        ]
+        if not calls:
+            return
+        self.ledger.set_time(self.calendar.unix(t))
+        self.ledger.transact_many(calls)  # every receipt checked
+        for inv, asset, since in filed:
+            inv.disclosed.add(asset)
+            log.append(DisclosureFiled(
+                t, inv.name, inv.investor_class, asset, inv.holdings[asset], issues[asset][1],
+                since,
+            ))  # fmt: skip
 
     def force_transfer(
         self, token: str, asset: str, source: Investor, target: Investor, amount: int, reason: str

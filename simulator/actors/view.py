@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -111,6 +112,10 @@ class PublicMarket:
     estimate: dict[str, float] = field(default_factory=dict)  # the valuation oracle's latest
     oracle_weight: float = 0.7
     signal_noise: float = 0.0  # sd of a value trader's own signal, as a share of value
+    registered: dict[str, int] = field(default_factory=dict)  # units registered per asset
+    news_index: dict[str, float] = field(default_factory=dict)  # product of news moves so far
+    news_at_last_trade: dict[str, float] = field(default_factory=dict)
+    _news: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # (t, index)
 
     def value_view(self, asset: str, rng: np.random.Generator) -> float:
         """A value trader's estimate: the true value when there is no oracle; otherwise the
@@ -122,8 +127,32 @@ class PublicMarket:
         own = value * (1 + rng.normal(0, self.signal_noise))
         return self.oracle_weight * published + (1 - self.oracle_weight) * own
 
+    def record_trade(self, asset: str, price: int, informed_at: int) -> None:
+        """A trade's price, and the news it knew: that of its older order's submission (a buy
+        lifting an ask left before the news trades at a price that knew nothing of it)."""
+        self.last_price[asset] = price
+        self.news_at_last_trade[asset] = self.news_index_at(asset, informed_at)
+
+    def add_news(self, asset: str, t: int, move: float) -> None:
+        index = self.news_index.get(asset, 1.0) * move
+        self.news_index[asset] = index
+        self._news.setdefault(asset, []).append((t, index))
+
+    def news_index_at(self, asset: str, t: int) -> float:
+        """The product of the news moves known at time t."""
+        known = self._news.get(asset)
+        if not known:
+            return 1.0
+        i = bisect.bisect_right(known, (t, math.inf))
+        return known[i - 1][1] if i else 1.0
+
     def reference_price(self, asset: str) -> int:
-        return self.last_price.get(asset) or self.offering_price[asset]
+        """The last price (the offering price before any trade), moved by the public news that
+        came since it was made: everybody reads the news, so it shifts every trader's reference,
+        while the value's daily moves are known only through valuation."""
+        last = self.last_price.get(asset) or self.offering_price[asset]
+        moved = self.news_index.get(asset, 1.0) / self.news_at_last_trade.get(asset, 1.0)
+        return last if moved == 1.0 else round(last * moved)
 
     def momentum(self, asset: str) -> float:
         close = self.previous_close.get(asset)

@@ -97,9 +97,10 @@ def fee_schedule_params(fees: FeeSchedule) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class SettlementCalendarSpec:
-    """KSD's settlement calendar (KR-SET-1): KRX-like business days whose trades fall due at
+    """KSD's settlement calendar (KR-SET-1): business days whose trades fall due at
     `settlement_time` (seconds after KST midnight, the session's open), or every day at midnight
-    round the clock; holidays as KST dates."""
+    round the clock; holidays as KST dates. Separate from the trading calendar: 24/7 trading
+    still settles T+n on KSD's business days unless the scenario says every day."""
 
     round_the_clock: bool = False
     settlement_time: int = 9 * 3600
@@ -108,10 +109,13 @@ class SettlementCalendarSpec:
     @classmethod
     def from_market(cls, market: MarketSpec) -> SettlementCalendarSpec:
         hours = market.trading_hours.open
+        holidays = (
+            market.holidays if market.settlement_holidays is None else market.settlement_holidays
+        )
         return cls(
-            market.calendar == "24/7",
+            market.settlement_calendar == "every_day",
             hours.hour * 3600 + hours.minute * 60 + hours.second,
-            tuple(sorted(market.holidays)),
+            tuple(sorted(holidays)),
         )
 
     def holiday_days(self) -> list[int]:

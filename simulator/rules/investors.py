@@ -35,7 +35,7 @@ REGISTRY.define(
     "a holder of more than 5% discloses before selling",
     reasons=("disclosure-required",),
     on_chain=("SecurityToken",),
-    in_runs=InRuns.CHAIN,
+    in_runs=InRuns.BOTH,
 )
 
 

@@ -39,6 +39,7 @@ def test_kr_set_1_due_dates_agree_with_the_market_calendar(
     spec = MarketSpec(
         start=start,
         calendar="24/7" if round_the_clock else "krx",
+        settlement_calendar="every_day" if round_the_clock else "ksd",
         holidays=[start + dt.timedelta(days=d) for d in sorted(holidays)],
     )
     calendar, t = MarketCalendar(spec), hour * 3600

@@ -18,8 +18,9 @@ def krx(days: int = 14) -> MarketCalendar:
     return MarketCalendar(MarketSpec(start=THURSDAY, days=days, holidays=[HOLIDAY]))
 
 
-def round_the_clock(days: int = 14) -> MarketCalendar:
-    return MarketCalendar(MarketSpec(start=THURSDAY, days=days, calendar="24/7"))
+def round_the_clock(days: int = 14, settlement: str = "ksd") -> MarketCalendar:
+    spec = MarketSpec(start=THURSDAY, days=days, calendar="24/7", settlement_calendar=settlement)
+    return MarketCalendar(spec)
 
 
 @pytest.mark.rule("KR-MKT-3")
@@ -58,8 +59,21 @@ def test_t_plus_n_skips_weekends_and_holidays_and_falls_due_at_the_open():
     assert calendar.add_business_days(friday_trade, 0) == friday_trade, "T+0: at once"
 
 
-def test_t_plus_n_round_the_clock_counts_every_day_from_midnight():
-    assert round_the_clock().add_business_days(DAY + 5_000, 2) == 3 * DAY
+@pytest.mark.rule("KR-SET-1")
+def test_round_the_clock_trading_still_settles_on_ksds_business_days():
+    friday_trade = DAY + 5_000
+    assert round_the_clock().add_business_days(friday_trade, 1) == 4 * DAY + OPEN  # Monday
+    every_day = round_the_clock(settlement="every_day")
+    assert every_day.add_business_days(friday_trade, 2) == 3 * DAY, "from midnight, weekends too"
+
+
+def test_the_session_at_a_time_and_the_next_one():
+    calendar = krx(7)
+    friday = calendar.sessions()[1]
+    assert calendar.session_at(friday.open + 60) == friday
+    assert calendar.session_at(friday.close) is None, "closed at the close"
+    assert calendar.next_session(friday.open) == calendar.sessions()[2]  # Monday
+    assert calendar.next_session(calendar.sessions()[-1].open) is None
 
 
 def test_virtual_time_starts_at_midnight_kst():
