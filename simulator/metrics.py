@@ -40,6 +40,7 @@ from simulator.metric_tables import (
     _table,
     _traded,
 )
+from simulator.parties import INVESTOR_PARTY, investor_party
 from simulator.settlement_times import settlement, settlement_fails
 
 # re-exported: the metric functions and the readers competition.py and efficiency.py build on
@@ -66,7 +67,7 @@ def _party_value(tables: Tables, settled: bool = False) -> pd.Series:
         trades = trades[trades["trade_id"].isin(_table(tables, ev.TradeSettled)["trade_id"])]
     sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
     traded = pd.concat(sides).groupby(level=0).sum()
-    return traded.rename(index=lambda c: f"investor:{c}")
+    return traded.rename(index=investor_party)
 
 
 def fees(tables: Tables) -> pd.DataFrame:
@@ -152,10 +153,10 @@ def investor_outcomes(tables: Tables) -> pd.DataFrame:
     )
     out["pnl"] = out["end_wealth"] - out["start_wealth"]
     out["pnl_pct"] = out["pnl"] / out["start_wealth"].where(out["start_wealth"] != 0) * 100
-    traded = _party_value(tables).rename(index=lambda p: p.removeprefix("investor:"))
+    traded = _party_value(tables).rename(index=lambda p: p.removeprefix(INVESTOR_PARTY))
     out["traded_value"] = traded.reindex(out.index, fill_value=0).astype("int64")
     paid = _table(tables, ev.FeeCharged).groupby("payer_type")["amount"].sum()
-    payer_types = [f"investor:{c}" for c in out.index]
+    payer_types = [investor_party(c) for c in out.index]
     out["fees_paid"] = paid.reindex(payer_types, fill_value=0).to_numpy(dtype="int64")
     refused = _table(tables, ev.Refused)["actor"].map(per["investor_class"]).value_counts()
     out["refusals"] = refused.reindex(out.index, fill_value=0).astype("int64")

@@ -25,6 +25,9 @@ class PartyType(enum.StrEnum):
     UNDERWRITER = "underwriter"
 
 
+INVESTOR_PARTY = "investor:"
+
+
 def investor_party(investor_class: str) -> str:
     """An investor's party type, e.g. "investor:general"."""
-    return f"investor:{InvestorClass(investor_class)}"
+    return f"{INVESTOR_PARTY}{investor_class}"

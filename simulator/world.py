@@ -30,6 +30,7 @@ from simulator.engine import Engine
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import Affiliated, InvestorState, Refused, ValueUpdated, VenueOpened
+from simulator.parties import PartyType
 from simulator.scenario import InvestorGroup, Scenario, Venue
 
 MAX = deploy.UNLIMITED
@@ -79,7 +80,7 @@ class World:
         free = iter(self.market.free_accounts)
         self.firm_address = {f.id: next(free) for f in s.firms}
         tax_authority = next(free)
-        self.payees[self.ksd] = ("KSD", "registrar")
+        self.payees[self.ksd] = ("KSD", PartyType.REGISTRAR)
         self.payees[self.bank] = ("settlement-bank", "bank")
         self.payees[tax_authority] = ("NTS", "tax")
         fee_payees = {
@@ -158,7 +159,7 @@ class World:
         except RuleViolation as exc:
             self.log.append(Refused(t, "licence", firm.id, spec.id, "", exc.rule_id, exc.reason, 0))
             return None
-        self.payees[operator] = (spec.id, "venue")
+        self.payees[operator] = (spec.id, PartyType.VENUE)
         self.public.fees[spec.id] = spec.fees
         self.public.professional_only[spec.id] = spec.professional_only
         self.public.attractiveness[spec.id] = spec.attractiveness

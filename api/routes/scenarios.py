@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Depends
 
-from fastapi import APIRouter, Depends, HTTPException
-
-from api.db import store_scenario
 from api.deps import ScenarioId, SessionDep, errors
 from api.guards import require_token
-from api.schemas import Problem, ScenarioDetail, ScenarioPublic, ScenarioUpload, Validation
+from api.schemas import ScenarioDetail, ScenarioPublic, ScenarioUpload, Validation
 from api.services import scenarios as service
-from simulator.scenario import ScenarioError, parse_scenario
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
 
@@ -30,21 +26,7 @@ def list_scenarios(session: SessionDep) -> list[ScenarioPublic]:
 def validate_scenario(upload: ScenarioUpload) -> Validation:
     """Every problem of the scenario comes back as a problem with its field path (200), the
     YAML text's own included."""
-    try:
-        document = service.document_of(upload)
-    except HTTPException as exc:
-        details: list[dict[str, Any]] = exc.detail  # type: ignore[assignment]  # unprocessable()
-        problems = [
-            Problem(field=".".join(map(str, d["loc"][1:])), message=d["msg"]) for d in details
-        ]
-        return Validation(valid=False, problems=problems)
-    try:
-        scenario = parse_scenario(document, "scenario")
-    except ScenarioError as exc:
-        return Validation(
-            valid=False, problems=[Problem(field=p, message=m) for p, m in exc.problems]
-        )
-    return Validation(valid=True, name=scenario.name)
+    return service.validation(upload)
 
 
 @router.get(
@@ -67,8 +49,4 @@ def read_scenario(scenario_id: ScenarioId, session: SessionDep) -> ScenarioDetai
     dependencies=[Depends(require_token)],
 )
 def upload_scenario(upload: ScenarioUpload, session: SessionDep) -> ScenarioPublic:
-    document = service.document_of(upload)
-    scenario = service.check(document)
-    row = store_scenario(session, scenario.name, "uploaded", document)
-    session.commit()
-    return service.public(row)
+    return service.upload(session, upload)

@@ -11,10 +11,11 @@ from fastapi import HTTPException
 from sqlalchemy import select
 from sqlmodel import Session
 
+from api.db import store_scenario
 from api.deps import unprocessable
 from api.guards import refuse_nul
 from api.models import ScenarioRow
-from api.schemas import ScenarioDocument, ScenarioPublic, ScenarioUpload
+from api.schemas import Problem, ScenarioDocument, ScenarioPublic, ScenarioUpload, Validation
 from simulator.safe_yaml import safe_load
 from simulator.scenario import Scenario, ScenarioError, parse_scenario
 
@@ -84,3 +85,31 @@ def resolve(
         return None, document
     found = scenario_or_404(session, scenario_id)
     return found, found.document
+
+
+def validation(upload: ScenarioUpload) -> Validation:
+    """Every problem of the scenario with its field path, the YAML text's own included."""
+    try:
+        document = document_of(upload)
+    except HTTPException as exc:
+        details: list[dict[str, Any]] = exc.detail  # type: ignore[assignment]  # unprocessable()
+        problems = [
+            Problem(field=".".join(map(str, d["loc"][1:])), message=d["msg"]) for d in details
+        ]
+        return Validation(valid=False, problems=problems)
+    try:
+        scenario = parse_scenario(document, "scenario")
+    except ScenarioError as exc:
+        return Validation(
+            valid=False, problems=[Problem(field=p, message=m) for p, m in exc.problems]
+        )
+    return Validation(valid=True, name=scenario.name)
+
+
+def upload(session: Session, upload: ScenarioUpload) -> ScenarioPublic:
+    """Validate and store an uploaded scenario (the same document twice is stored once)."""
+    document = document_of(upload)
+    scenario = check(document)
+    row = store_scenario(session, scenario.name, "uploaded", document)
+    session.commit()
+    return public(row)

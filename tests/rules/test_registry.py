@@ -65,9 +65,11 @@ def test_a_refusal_outside_the_rules_declaration_is_an_error():
     def sloppy(regime: Regime) -> rules.Decision:
         return rules.refuse(RuleId.MKT_3, "no-such-reason")
 
-    with pytest.raises(rules.RuleSpecError, match="no-such-reason"):
-        sloppy(Regime())
-    REGISTRY[RuleId.MKT_3].checks.remove(sloppy)
+    try:
+        with pytest.raises(rules.RuleSpecError, match="no-such-reason"):
+            sloppy(Regime())
+    finally:
+        REGISTRY[RuleId.MKT_3].checks.remove(sloppy)
 
 
 def test_every_modelled_rule_is_declared_by_a_test():
