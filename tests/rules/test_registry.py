@@ -42,6 +42,14 @@ def test_every_rule_id_is_one_registered_unit():
             assert rule.note, f"{rule.id}: say why it is off-chain or not modelled"
 
 
+def test_rule_ids_are_those_of_the_domain_file():
+    domain = ROOT.parent / "shared" / "domain" / "kr-sto-rules.md"
+    if not domain.exists():
+        pytest.skip("the domain file is not beside this checkout")
+    named = set(re.findall(r"^\| (KR-[A-Z]+-\d+) \|", domain.read_text(), re.MULTILINE))
+    assert named == set(RuleId)
+
+
 def test_rule_ids_agree_with_the_contracts():
     on_chain = {str(rule.id) for rule in REGISTRY if rule.on_chain}
     assert set(solidity_rule_ids().values()) == on_chain | set(TokenRuleId)
