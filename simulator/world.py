@@ -32,7 +32,7 @@ from simulator.actors.view import FlowStats, PublicMarket
 from simulator.calendar import DAY, MarketCalendar
 from simulator.chain import deploy, orders
 from simulator.chain.ledger import Ledger
-from simulator.engine import Engine
+from simulator.engine import Engine, Priority
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import Affiliated, InvestorState, Refused, ValueUpdated, VenueOpened
@@ -380,7 +380,9 @@ class World:
                 )
             )
             self.engine.at(
-                self.engine.now + delay * DAY, partial(self._list, venue, asset_id), priority=0
+                self.engine.now + delay * DAY,
+                partial(self._list, venue, asset_id),
+                priority=Priority.DAY,
             )
         elif not self.s.firm(venue.spec.operator).incumbent and self.engine.now < ends:
             reason = f"incumbent exclusivity until day {ends // DAY}"
@@ -396,9 +398,11 @@ class World:
                     0,
                 )
             )
-            self.engine.at(ends, partial(self._list, venue, asset_id), priority=0)
+            self.engine.at(ends, partial(self._list, venue, asset_id), priority=Priority.DAY)
         else:
-            self.engine.at(self.engine.now, partial(self._list, venue, asset_id), priority=0)
+            self.engine.at(
+                self.engine.now, partial(self._list, venue, asset_id), priority=Priority.DAY
+            )
 
     def _list(self, venue: Distributor, asset_id: str) -> None:
         asset = self.s.asset(asset_id)
