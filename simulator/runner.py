@@ -140,11 +140,14 @@ class Simulation(Schedule):
                 if type(investor) is Investor:
                     self._schedule_wish(investor, 0)
         end = self.calendar.end
-        self.engine.run(end, None if progress is None else lambda t: progress(min(t / end, 1.0)))
+        # + 1: a 24/7 market's last session closes at the run's end, and must close
+        self.engine.run(
+            end + 1, None if progress is None else lambda t: progress(min(t / end, 1.0))
+        )
         last_due = self.registrar.last_due()
         if self.s.market.settle_pending and last_due is not None:
             end = max(end, last_due + 1)  # no trading: only KSD's finalizations remain
-            self.engine.run(end)
+            self.engine.run(end + 1)
         self._record_states(end)
         return self.log
 
