@@ -159,6 +159,9 @@ class Conflicts(Strict):
     offering_premium_pct: float = Field(
         10, ge=0, le=100, description="its group's offerings priced this far above value"
     )
+    fee_waiver_pct: float = Field(
+        75, ge=0, le=100, description="share of its fee it pays back on its group's tokens"
+    )
     support_budget_krw: Krw = Field(
         300_000_000, description="cash the group puts behind support bids in its tokens"
     )
@@ -167,6 +170,16 @@ class Conflicts(Strict):
     )
     rival_listing_delay_days: int = Field(
         5, ge=0, le=3_660, description="rival issuers' tokens listed only after this delay"
+    )
+    trade_ahead_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="seeing a marketable buy arrive at its venue, the group's desk first takes "
+        "this share of it at the best ask, and later offers what it bought above it",
+    )
+    trade_ahead_markup_bps: float = Field(
+        100, ge=0, le=5_000, description="how far above the ask it took the desk offers"
     )
 
 

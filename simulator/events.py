@@ -201,6 +201,21 @@ class DisclosureFiled(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TradedAhead(Event):
+    """A conflicted venue's group desk bought ahead of a client's marketable buy it saw in the
+    venue's order flow (behaviour.conflicts.trade_ahead_share)."""
+
+    kind: ClassVar[str] = "traded_ahead"
+    venue: str
+    asset: str
+    desk: str
+    client: str
+    quantity: int  # asked for at the best ask
+    price: int  # the best ask it took
+    offer: int  # what it offers the units at afterwards
+
+
+@dataclass(frozen=True, slots=True)
 class NewsArrived(Event):
     """Public news moved an asset's true value (at any hour)."""
 
@@ -333,6 +348,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ValueUpdated,
     ValuationPublished,
     NewsArrived,
+    TradedAhead,
     OfferingClosed,
     DisclosureFiled,
     Affiliated,

@@ -30,13 +30,17 @@ SEGMENT = {
     "maker": "distribution",
     "taker": "distribution",
     "commission": "distribution",
+    "rebate": "distribution",  # a conflicted venue paying back part of its fee (negative)
     "ksd_settlement": "settlement",
     "bank_settlement": "settlement",
     "custody": "custody",
     "transaction_tax": "tax",
 }
 ONE_OFF = {"registration", "underwriting", "listing"}  # not a cost of trading
-PER_TRADE = ("maker", "taker", "commission", "ksd_settlement", "bank_settlement", "transaction_tax")
+PER_TRADE = (
+    "maker", "taker", "rebate", "commission", "ksd_settlement", "bank_settlement",
+    "transaction_tax",
+)  # fmt: skip
 # custody and account management are neither: periodic fees on holdings and on the issue
 
 

@@ -51,9 +51,9 @@ def options(
     for venue in venues:
         quote = market.quotes.get((venue, asset)) or Quote()
         half = quote.half_spread_bps()
-        fees = market.fees[venue]
-        taker_bps = fee_for(fees, int(value), maker=False) / max(value, 1) * 1e4
-        maker_bps = fee_for(fees, int(value), maker=True) / max(value, 1) * 1e4
+        fees, kept = market.fees[venue], 1 - market.rebate.get((venue, asset), 0.0)
+        taker_bps = fee_for(fees, int(value), maker=False) / max(value, 1) * 1e4 * kept
+        maker_bps = fee_for(fees, int(value), maker=True) / max(value, 1) * 1e4 * kept
         opposite = quote.best_ask if buy else quote.best_bid
         limit = view.price * (1 + TOLERANCE * view.urgency if buy else 1 - TOLERANCE * view.urgency)
         if opposite and (opposite <= limit if buy else opposite >= limit):

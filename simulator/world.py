@@ -13,7 +13,13 @@ from functools import partial
 from typing import Any
 
 from simulator import rules
-from simulator.actors.affiliate import DELAY, SupportDesk, affiliated_venues, is_rival
+from simulator.actors.affiliate import (
+    DELAY,
+    FeeRebates,
+    SupportDesk,
+    affiliated_venues,
+    is_rival,
+)
 from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, year_of
@@ -26,7 +32,7 @@ from simulator.actors.view import FlowStats, PublicMarket
 from simulator.calendar import DAY, MarketCalendar
 from simulator.chain import deploy, orders
 from simulator.chain.ledger import Ledger
-from simulator.engine import Engine
+from simulator.engine import Engine, Priority
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import Affiliated, InvestorState, Refused, ValueUpdated, VenueOpened
@@ -53,6 +59,7 @@ class World:
     log: EventLog
     public: PublicMarket
     trade_ids: itertools.count[int]
+    desks: list[SupportDesk]
 
     def _init_world(self) -> None:
         memory = self.s.behaviour.venue_choice.memory_days * DAY
@@ -63,6 +70,7 @@ class World:
         self.venues: dict[str, Distributor] = {}
         self.operators = {spec.id: VenueOperator(spec, self.log) for spec in self.s.venues}
         self.issuers: dict[str, Issuer] = {}
+        self.rebates: dict[str, FeeRebates] = {}  # conflicted venues' rebate programs
 
     # ---- deployment and licences ----
 
@@ -196,7 +204,8 @@ class World:
                 f"mm-{n + 1}", next(free), "professional", b.market_makers.budget_krw, "noise", 0,
                 self.engine.child_rng(), s.regime, b, params=b.market_makers,
             ))  # fmt: skip
-        people += self._support_desks(free)
+        self.desks = self._support_desks(free)
+        people += self.desks
         for n in range(b.arbitrageurs.count):
             people.append(Arbitrageur(
                 f"arb-{n + 1}", next(free), "professional", b.arbitrageurs.budget_krw, "noise", 0,
@@ -215,7 +224,7 @@ class World:
         self.ledger.transact_many(calls)  # every receipt checked
         return people
 
-    def _support_desks(self, free: Iterator[str]) -> list[Investor]:
+    def _support_desks(self, free: Iterator[str]) -> list[SupportDesk]:
         """One support desk per issuer group that runs a venue able to list its tokens."""
         params = self.s.behaviour.conflicts
         if not params.support_budget_krw:
@@ -291,6 +300,7 @@ class World:
                 self.log.append(Affiliated(t, asset.id, venue_spec.id))
                 premium = self.s.behaviour.conflicts.offering_premium_pct
                 issuer.price = round(offering.price * (1 + premium / 100))  # above value
+                self._rebate_group_fees(venue_spec.id, asset.id)
             if not issuer.run_offering(
                 t, self.investors, year_of(self.s.market.start, t), self.bank
             ):
@@ -307,6 +317,21 @@ class World:
             self.public.listings.setdefault(asset.id, [])
             for venue in self.venues.values():
                 self._request_listing(venue, asset.id)
+
+    def _rebate_group_fees(self, venue_id: str, asset_id: str) -> None:
+        """A conflicted venue pays back part of its fee on its group's tokens."""
+        share = self.s.behaviour.conflicts.fee_waiver_pct / 100
+        venue = self.venues.get(venue_id)
+        if not share or venue is None:
+            return
+        if venue.on_fees_paid is None:
+            rebates = FeeRebates(
+                venue_id, venue.operator, self.market.cash, set(), share, self.ledger, self.log
+            )
+            venue.on_fees_paid = rebates.pay
+            self.rebates[venue_id] = rebates
+        self.rebates[venue_id].assets.add(asset_id)
+        self.public.rebate[venue_id, asset_id] = share
 
     def _charge_issuer(self, issuer: Issuer, kind: str, payee: str, amount: int) -> None:
         """An issuance-segment fee: the issuer pays KSD or its account manager."""
@@ -356,7 +381,9 @@ class World:
                 )
             )
             self.engine.at(
-                self.engine.now + delay * DAY, partial(self._list, venue, asset_id), priority=0
+                self.engine.now + delay * DAY,
+                partial(self._list, venue, asset_id),
+                priority=Priority.DAY,
             )
         elif not self.s.firm(venue.spec.operator).incumbent and self.engine.now < ends:
             reason = f"incumbent exclusivity until day {ends // DAY}"
@@ -372,9 +399,11 @@ class World:
                     0,
                 )
             )
-            self.engine.at(ends, partial(self._list, venue, asset_id), priority=0)
+            self.engine.at(ends, partial(self._list, venue, asset_id), priority=Priority.DAY)
         else:
-            self.engine.at(self.engine.now, partial(self._list, venue, asset_id), priority=0)
+            self.engine.at(
+                self.engine.now, partial(self._list, venue, asset_id), priority=Priority.DAY
+            )
 
     def _list(self, venue: Distributor, asset_id: str) -> None:
         asset = self.s.asset(asset_id)

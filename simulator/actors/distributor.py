@@ -86,6 +86,9 @@ class Distributor:
         # (t, venue, [(trade id, buyer, seller, value)]): charges beyond the venue's fees
         self.on_settled: Callable[[int, str, list[tuple[int, Investor, Investor, int]]], None]
         self.on_settled = lambda t, venue, trades: None
+        # (t, [(trade id, asset, party, venue fee it paid)]): a conflicted venue's rebates
+        self.on_fees_paid: Callable[[int, list[tuple[int, str, Investor, int]]], None] | None
+        self.on_fees_paid = None
 
     # ---- listing ----
 
@@ -353,6 +356,7 @@ class Distributor:
         """Record the chain's outcome of settled or failed trades and tell both investors."""
         fees = self._record_fees(t, tx)
         settled: list[tuple[int, Investor, Investor, int]] = []
+        paid: list[tuple[int, str, Investor, int]] = []
         for event in tx.named("TradeSettled"):
             m = trades[int(event.args["tradeId"])]
             value = m.quantity * m.price
@@ -372,8 +376,12 @@ class Distributor:
             )
             self.pending.pop(m.trade_id, None)
             settled.append((m.trade_id, m.buyer, m.seller, value))
+            for party in (m.buyer, m.seller):
+                paid.append((m.trade_id, m.asset, party, fees.get((m.trade_id, party.address), 0)))
         if settled:
             self.on_settled(t, self.name, settled)
+            if self.on_fees_paid is not None:
+                self.on_fees_paid(t, paid)
         for event in tx.named("TradeFailed"):
             m = trades[int(event.args["tradeId"])]
             rule_id, reason = str(event.args["ruleId"]), str(event.args["reason"])

@@ -113,6 +113,7 @@ class PublicMarket:
     oracle_weight: float = 0.7
     signal_noise: float = 0.0  # sd of a value trader's own signal, as a share of value
     registered: dict[str, int] = field(default_factory=dict)  # units registered per asset
+    rebate: dict[tuple[str, str], float] = field(default_factory=dict)  # (venue, asset) -> share
     news_index: dict[str, float] = field(default_factory=dict)  # product of news moves so far
     news_at_last_trade: dict[str, float] = field(default_factory=dict)
     _news: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # (t, index)

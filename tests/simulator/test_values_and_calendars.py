@@ -16,7 +16,8 @@ from simulator.behaviour import Demand
 from simulator.calendar import DAY, MarketCalendar, krx_hours
 from simulator.demand import ClockDemand
 from simulator.efficiency import news_incorporation
-from simulator.scenario import MarketSpec
+from simulator.runner import run_scenario
+from simulator.scenario import MarketSpec, load_scenario
 
 MONDAY = dt.date(2027, 2, 1)
 
@@ -119,3 +120,14 @@ def test_time_to_incorporate_news_is_measured_from_the_last_price_and_censored_a
     assert first["incorporated"] and first["hours_to_half"] == 9  # 1_080 >= 980 * 1.05
     assert not second["incorporated"] and second["hours_to_half"] == 0  # no trade after it
     assert not first["krx_hours"] and second["krx_hours"]
+
+
+def test_a_24_7_run_closes_its_last_session_so_t0_trades_settle_and_day_orders_expire():
+    t0 = {"venues.0.settlement_days": 0, "venues.1.settlement_days": 0}
+    overrides = {"market.days": 3, "market.settle_pending": False, **t0}
+    result = run_scenario(load_scenario("scenarios/24-7.yaml", overrides), ledger="revm")
+    tables = result.tables
+    assert len(tables["trade_settled"]) == len(tables["trade_matched"]) > 0
+    assert result.summary["pending_trades"] == 0
+    closed = tables["order_closed"]
+    assert (closed[closed["t"] == 3 * DAY]["status"] == "expired").sum() > 0
