@@ -19,6 +19,7 @@ SLOW = (
     "tests/cli/test_cli_run.py",
     "tests/contracts/test_market_state.py",
     "tests/contracts/test_static_analysis.py",
+    "tests/simulator/test_design_questions.py",
     "tests/simulator/test_ledgers_agree.py",
     "tests/simulator/test_literature.py",
     "tests/simulator/test_run.py",
