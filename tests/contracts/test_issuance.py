@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.chain.deploy import Disclosure
+from simulator.chain.deploy import Disclosure, InvestorClass
 from simulator.errors import RuleViolation
 
 from .conftest import PRICE, QUANTITY, Scene, expect_rule
@@ -100,3 +100,21 @@ def test_kr_inv_3_small_offering_binds_at_5pct(scene: Scene):
     with pytest.raises(RuleViolation) as exc:
         scene.mint(scene.investors[0], 1, token=token)
     expect_rule(exc, "KR-INV-3", "subscription-cap-exceeded")
+
+
+def test_kr_inv_3_an_underwriter_taking_up_unsold_units_is_no_subscription(scene: Scene):
+    """A firm commitment: the underwriter takes up what did not sell, beyond any investor's cap;
+    every investor stays capped, and KR-SET-2 still bounds the whole issue."""
+    underwriter = scene.spare[0]
+    scene.registry("registerFirm", underwriter, 500 * 10**9, 7, sender=scene.regulator)
+    scene.verify(underwriter, InvestorClass.PROFESSIONAL)
+    token = scene.new_issue("T4", quantity=1_000, price=10_000, underwriter=underwriter)
+    scene.mint(scene.issuer, 50, token=token)
+    scene.mint(underwriter, 800, token=token)  # far above 5% of the offering
+    assert scene.balance(underwriter, token) == 800
+    with pytest.raises(RuleViolation) as exc:
+        scene.mint(scene.investors[0], 51, token=token)
+    expect_rule(exc, "KR-INV-3", "subscription-cap-exceeded")
+    with pytest.raises(RuleViolation) as exc:
+        scene.mint(underwriter, 151, token=token)
+    expect_rule(exc, "KR-SET-2", "exceeds-registered-quantity")
