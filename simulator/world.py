@@ -36,10 +36,11 @@ from simulator.engine import Engine, Priority
 from simulator.errors import RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import Affiliated, InvestorState, Refused, ValueUpdated, VenueOpened
+from simulator.parties import PartyType
 from simulator.scenario import InvestorGroup, Scenario, Venue
 
-MAX = 2**256 - 1
-CLASSES = {"general": 1, "income_qualified": 2, "professional": 3}
+MAX = deploy.UNLIMITED
+CLASSES = {str(k): int(v) for k, v in deploy.CHAIN_INVESTOR_CLASS.items()}
 EXCLUSIVITY = "REG-EXCL"  # a regime reason, not a rule of kr-sto-rules.md: the listing waits
 VENUE_POLICY = "VENUE-POLICY"  # the venue's own commercial choice, not a rule
 
@@ -77,7 +78,7 @@ class World:
         s, ledger = self.s, self.ledger
         self.market = deploy.deploy_market(
             ledger,
-            deploy.Regime.from_scenario(s.regime),
+            s.regime,
             venues=(),
             calendar=deploy.SettlementCalendarSpec.from_market(s.market),  # KSD's, on-chain
         )
@@ -87,7 +88,7 @@ class World:
         free = iter(self.market.free_accounts)
         self.firm_address = {f.id: next(free) for f in s.firms}
         tax_authority = next(free)
-        self.payees[self.ksd] = ("KSD", "registrar")
+        self.payees[self.ksd] = ("KSD", PartyType.REGISTRAR)
         self.payees[self.bank] = ("settlement-bank", "bank")
         self.payees[tax_authority] = ("NTS", "tax")
         fee_payees = {
@@ -153,7 +154,7 @@ class World:
         t, m = self.engine.now, self.market
         firm = self.s.firm(spec.operator)
         operator = self.firm_address[firm.id]
-        fees = deploy.FeeSchedule(**spec.fees.model_dump())
+        fees = spec.fees
         venue_spec = deploy.VenueSpec(
             spec.id, firm.equity_krw, firm.group, spec.professional_only, fees,
             spec.settlement_days,
@@ -166,7 +167,7 @@ class World:
         except RuleViolation as exc:
             self.log.append(Refused(t, "licence", firm.id, spec.id, "", exc.rule_id, exc.reason, 0))
             return None
-        self.payees[operator] = (spec.id, "venue")
+        self.payees[operator] = (spec.id, PartyType.VENUE)
         self.public.fees[spec.id] = spec.fees
         self.public.professional_only[spec.id] = spec.professional_only
         self.public.attractiveness[spec.id] = spec.attractiveness

@@ -198,7 +198,7 @@ class Distributor:
             "Venue",
             self.address,
             "setFeeSchedule",
-            deploy.FeeSchedule(**fees.model_dump()).as_tuple(),
+            deploy.fee_schedule_params(fees),
             sender=self.operator,
         )
         self.fees = fees

@@ -11,10 +11,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from simulator.cli import app
 from simulator.scenario import ScenarioError, apply_overrides, load_scenario, parse_scenario
+from stosim_cli.main import app
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = SCENARIOS / "baseline-2027.yaml"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 runner = CliRunner()
@@ -288,7 +288,7 @@ def test_overrides_are_validated_like_the_file():
 
 
 BASELINE_TEXT = (
-    Path(__file__).resolve().parents[1] / "scenarios" / "baseline-2027.yaml"
+    Path(__file__).resolve().parents[2] / "scenarios" / "baseline-2027.yaml"
 ).read_text()
 
 
