@@ -102,6 +102,7 @@ def test_kr_inv_3_small_offering_binds_at_5pct(scene: Scene):
     expect_rule(exc, "KR-INV-3", "subscription-cap-exceeded")
 
 
+@pytest.mark.rule("KR-INV-3", "KR-SET-2")
 def test_kr_inv_3_an_underwriter_taking_up_unsold_units_is_no_subscription(scene: Scene):
     """A firm commitment: the underwriter takes up what did not sell, beyond any investor's cap;
     every investor stays capped, and KR-SET-2 still bounds the whole issue."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from simulator.runner import run_scenario
 from simulator.scenario import load_scenario
@@ -46,6 +47,7 @@ def pnl(investor_class: str) -> Any:
     return lambda s: s["investor_pnl_at_value_krw"][investor_class]
 
 
+@pytest.mark.rule("KR-SEP-1")
 def test_without_separation_the_affiliate_lifts_its_tokens_above_value_at_investors_cost():
     """Conflicts on against off, both on no-separation.yaml; and with them off the affiliated
     venue is just another venue: against the baseline the losses vanish."""

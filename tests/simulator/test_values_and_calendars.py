@@ -51,6 +51,7 @@ def test_clock_demand_starts_its_week_on_the_scenario_weekday_and_can_be_rare():
     assert 20 <= len(rare) <= 85  # whole weeks are skipped at once, not walked hour by hour
 
 
+@pytest.mark.rule("KR-SET-1")
 def test_ksd_settles_on_its_business_days_when_trading_is_24_7():
     saturday_noon = 5 * DAY + 12 * 3600  # from Monday 2027-02-01
     ksd = MarketCalendar(MarketSpec(start=MONDAY, calendar="24/7", settlement_holidays=[]))
@@ -68,6 +69,7 @@ def test_ksd_settles_on_its_business_days_when_trading_is_24_7():
     assert len(ksd.sessions()) == 30 and ksd.session_at(saturday_noon) is not None
 
 
+@pytest.mark.rule("KR-MKT-3")
 def test_krx_sessions_and_the_next_open():
     cal = MarketCalendar(MarketSpec(start=MONDAY, days=8, holidays=[dt.date(2027, 2, 2)]))
     assert cal.session_at(9 * 3600) is not None and cal.session_at(16 * 3600) is None
@@ -122,6 +124,7 @@ def test_time_to_incorporate_news_is_measured_from_the_last_price_and_censored_a
     assert not first["krx_hours"] and second["krx_hours"]
 
 
+@pytest.mark.rule("KR-MKT-3", "KR-SET-1")
 def test_a_24_7_run_closes_its_last_session_so_t0_trades_settle_and_day_orders_expire():
     t0 = {"venues.0.settlement_days": 0, "venues.1.settlement_days": 0}
     overrides = {"market.days": 3, "market.settle_pending": False, **t0}
