@@ -20,11 +20,11 @@ from simulator.actors.market_maker import MarketMaker
 from simulator.calendar import DAY, Session
 from simulator.demand import ClockDemand
 from simulator.engine import Priority
+from simulator.issuance import Issuance
 from simulator.values import AssetValues
-from simulator.world import World
 
 
-class Schedule(World):
+class Schedule(Issuance):
     session: Session | None
     clock_demand: ClockDemand | None
     values: AssetValues
