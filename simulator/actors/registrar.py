@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT, Distributor
+from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor
+from simulator.actors.venue_settlement import BATCH_GAS, BATCH_LIMIT
 from simulator.calendar import DAY, MarketCalendar
 from simulator.chain.ledger import Ledger
 from simulator.engine import Engine, Priority
