@@ -13,8 +13,9 @@ from sqlmodel import Session
 from api.db import admission, store_scenario, unfinished
 from api.deps import unprocessable
 from api.models import RunRow, ScenarioRow, SweepRow
-from api.routes.scenarios import check
+from api.services.scenarios import check
 from api.settings import Settings
+from api.statuses import RunStatus
 from api.worker import PoolClosed, finish
 from simulator import workload
 from simulator.scenario import Scenario
@@ -82,7 +83,7 @@ def _submit(request: Request, run_id: int) -> None:
     try:
         request.app.state.pool.submit(run_id)
     except PoolClosed:
-        finish(request.app.state.engine, run_id, "interrupted", "the server was stopping")
+        finish(request.app.state.engine, run_id, RunStatus.INTERRUPTED, "the server was stopping")
         raise HTTPException(status_code=503, detail="the server is stopping") from None
 
 

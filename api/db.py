@@ -15,9 +15,9 @@ from sqlalchemy import Engine, event, exc, make_url, text
 from sqlmodel import Session, col, create_engine, func, select
 
 from api.models import RunRow, ScenarioRow, SweepRow
+from api.statuses import UNFINISHED
 from simulator.errors import StosimError
 
-UNFINISHED = ("queued", "running")
 Row = TypeVar("Row", RunRow, SweepRow)
 ADMISSION_LOCK = 0x5701_5100  # PostgreSQL advisory lock key of run and sweep admission
 _admitting = threading.Lock()  # within one server: queue behind each other, not SQLite's timeout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import Response
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -22,10 +21,9 @@ from api.db import digest, init_store, make_engine, store_scenario
 from api.guards import BodyLimit
 from api.models import ScenarioRow
 from api.presence import Presence
-from api.routes import comparisons, runs, scenarios, sweeps
-from api.routes.listing import RunPages
-from api.routes.scenarios import jsonable
-from api.schemas import Health, PoolState
+from api.routes import comparisons, runs, scenarios, service, sweeps
+from api.services.run_pages import RunPages
+from api.services.scenarios import jsonable
 from api.settings import Settings
 from api.sweeps import Sweeper
 from api.worker import RunPool
@@ -33,7 +31,6 @@ from simulator import __version__
 from simulator.safe_yaml import safe_load
 from simulator.scenario import ScenarioError, load_scenario
 
-DASHBOARD = Path(__file__).parent / "static" / "dashboard.html"
 BAD_REQUEST = {
     "description": "a Host header this server does not answer to (STOSIM_ALLOWED_HOSTS; plain "
     "text), or a body that is not JSON",
@@ -77,48 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(comparisons.router)
     app.include_router(sweeps.router)
+    app.include_router(service.router)
     app.add_exception_handler(StarletteHTTPException, _allow_every_method)
     _document_access(app, settings)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def dashboard() -> Response:
-        return HTMLResponse(DASHBOARD.read_text())
-
-    @app.get("/api/charts", tags=["service"], summary="Chart definitions (Vega-Lite)")
-    def chart_definitions() -> dict[str, object]:
-        """The charts of the dashboard and the HTML reports (simulator/charts.py), each reading
-        the named dataset `rows`, and the label with unit of every headline metric."""
-        return chart_specs()
-
-    @app.get("/static/vega.js", include_in_schema=False)
-    def vega_bundle() -> Response:
-        from simulator.html import vega_javascript
-
-        return Response(vega_javascript(), media_type="text/javascript")
-
-    @app.get(
-        "/api/health", tags=["service"], response_model=Health,
-        summary="Liveness, and the run pool's state (503 when it cannot take runs)",
-        responses={503: {"model": Health, "description": "the run pool cannot take runs"}},
-    )  # fmt: skip
-    async def health(request: Request) -> Response:
-        pool = request.app.state.pool.state()
-        ok = pool["dispatcher"] == "alive"
-        body = Health(
-            status="ok" if ok else "degraded", version=__version__, active_runs=pool["running"],
-            pool=PoolState(**pool),
-        )  # fmt: skip
-        return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
-
     return app
-
-
-@functools.cache
-def chart_specs() -> dict[str, object]:
-    from simulator.charts import templates
-    from simulator.headlines import HEADLINES
-
-    return {"charts": templates(), "labels": {h.key: h.title for h in HEADLINES}}
 
 
 async def _allow_every_method(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Integer, Text
 from sqlmodel import Field, SQLModel
 
+from api.statuses import RunStatus, SweepStatus
+
 SCHEMA_VERSION = 2
 # SQLite's AUTOINCREMENT needs the key declared INTEGER (its integers are 64-bit anyway)
 BigKey = BigInteger().with_variant(Integer(), "sqlite")
@@ -64,7 +66,7 @@ class RunRow(SQLModel, table=True):
     seed: int = big()
     ledger: str = Field(default="anvil", max_length=20)
     overrides: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="queued", index=True, max_length=20)
+    status: str = Field(default=RunStatus.QUEUED, index=True, max_length=20)
     phase: str = Field(default="", max_length=20)  # within running: starting | simulating | storing
     owner: str | None = Field(default=None, max_length=40)  # the server executing it
     progress: float = 0.0
@@ -99,7 +101,7 @@ class TradeRow(SQLModel, table=True):
     seller: str = Field(max_length=40)
     quantity: int = big()
     price: int = big()
-    status: str = Field(max_length=20)  # settled | failed | pending
+    status: str = Field(max_length=20)  # a TradeStatus
     settled_t: int | None = big(None)
     rule_id: str = Field(default="", max_length=20)
     reason: str = Field(default="", max_length=60)
@@ -117,7 +119,7 @@ class SweepRow(SQLModel, table=True):
     seeds: int
     ledger: str = Field(max_length=20)
     scheduler: str = Field(default="local", max_length=200)
-    status: str = Field(default="queued", index=True, max_length=20)
+    status: str = Field(default=SweepStatus.QUEUED, index=True, max_length=20)
     owner: str | None = Field(default=None, max_length=40)
     tasks_total: int = 0
     tasks_done: int = 0

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.models import RunRow, ServerRow, SweepRow, utcnow
+from api.statuses import UNFINISHED, RunStatus
 
 log = logging.getLogger("stosim.api")
 BEAT_S = 5.0
@@ -80,16 +81,15 @@ def reap(engine: Engine, me: str | None) -> int:
     with Session(engine) as session:
         servers = {s.id: s for s in session.exec(select(ServerRow)).all()}
         gone = {sid for sid, s in servers.items() if sid != me and not _alive(s, now)}
-        in_flight = ("queued", "running")
         unfinished: list[RunRow | SweepRow] = [
-            *session.exec(select(RunRow).where(col(RunRow.status).in_(in_flight))).all(),
-            *session.exec(select(SweepRow).where(col(SweepRow.status).in_(in_flight))).all(),
+            *session.exec(select(RunRow).where(col(RunRow.status).in_(UNFINISHED))).all(),
+            *session.exec(select(SweepRow).where(col(SweepRow.status).in_(UNFINISHED))).all(),
         ]
         for row in unfinished:
             if row.owner == me or (row.owner in servers and row.owner not in gone):
                 continue
             what = "run" if isinstance(row, RunRow) else "sweep"
-            row.status, row.finished_at = "interrupted", now
+            row.status, row.finished_at = RunStatus.INTERRUPTED, now
             row.error = f"the server stopped while this {what} was in flight"
             session.add(row)
             marked += 1

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from api.db import make_engine
 from api.models import ResultRow, RunRow, ScenarioRow, utcnow
 from api.run_results import quote_series, records, trade_rows
+from api.statuses import RunStatus
 
 log = logging.getLogger("stosim.api")
 NICE = 10  # request handling first: a run takes what CPU the server leaves
@@ -80,7 +81,7 @@ def execute_run(database_url: str, run_id: int, parent_pid: int) -> None:
         log.exception("run %s failed", run_id)
         error = f"{type(exc).__name__}: {exc}"[:4_000]
         try:
-            _conditional(engine, run_id, status="failed", error=error, finished_at=utcnow())
+            _conditional(engine, run_id, status=RunStatus.FAILED, error=error, finished_at=utcnow())
         except Cancelled:
             return
 
@@ -98,8 +99,8 @@ def _claim(engine: Engine, run_id: int) -> tuple[dict[str, Any] | None, dict[str
     with Session(engine) as session:
         claimed = session.execute(
             update(RunRow)
-            .where(col(RunRow.id) == run_id, col(RunRow.status) == "queued")
-            .values(status="running", phase="starting", progress=0.0, started_at=utcnow())
+            .where(col(RunRow.id) == run_id, col(RunRow.status) == RunStatus.QUEUED)
+            .values(status=RunStatus.RUNNING, phase="starting", progress=0.0, started_at=utcnow())
         ).rowcount  # type: ignore[attr-defined]
         session.commit()
         run = session.get(RunRow, run_id)
@@ -114,7 +115,7 @@ def _conditional(engine: Engine, run_id: int, **values: Any) -> None:
     with Session(engine) as session:
         changed = session.execute(
             update(RunRow)
-            .where(col(RunRow.id) == run_id, col(RunRow.status) == "running")
+            .where(col(RunRow.id) == run_id, col(RunRow.status) == RunStatus.RUNNING)
             .values(**values)
         ).rowcount  # type: ignore[attr-defined]
         session.commit()
@@ -127,8 +128,8 @@ def _store_result(engine: Engine, run_id: int, result: Any) -> None:
     with Session(engine) as session:
         ended = session.execute(
             update(RunRow)
-            .where(col(RunRow.id) == run_id, col(RunRow.status) == "running")
-            .values(status="finished", phase="", progress=1.0, summary=result.summary,
+            .where(col(RunRow.id) == run_id, col(RunRow.status) == RunStatus.RUNNING)
+            .values(status=RunStatus.FINISHED, phase="", progress=1.0, summary=result.summary,
                     finished_at=utcnow())
         ).rowcount  # type: ignore[attr-defined]  # fmt: skip
         if not ended:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from api.models import TradeRow
+from api.statuses import TradeStatus
 from simulator.chartdata import quote_series, records  # the same rows the reports chart
 
 __all__ = ["quote_series", "records", "trade_rows"]
@@ -20,7 +21,13 @@ def trade_rows(run_id: int, tables: dict[str, pd.DataFrame]) -> list[TradeRow]:
     for m in tables["trade_matched"].itertuples(index=False):
         trade_id = int(m.trade_id)
         fail = failed.get(trade_id)
-        status = "settled" if trade_id in settled else "failed" if fail else "pending"
+        status = (
+            TradeStatus.SETTLED
+            if trade_id in settled
+            else TradeStatus.FAILED
+            if fail
+            else TradeStatus.PENDING
+        )
         rows.append(
             TradeRow(
                 run_id=run_id, trade_id=trade_id, matched_t=int(m.t), venue=m.venue, asset=m.asset,

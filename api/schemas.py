@@ -7,12 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.statuses import RunStatus, SweepStatus, TradeStatus
 from simulator.scenario import FeeSchedule
 
 MAX_ID = 2**53  # ids and offsets stay within what every store's integer columns and JSON hold
-RunStatus = Literal["queued", "running", "finished", "failed", "interrupted", "cancelled"]
 RunPhase = Literal["", "starting", "simulating", "storing"]
-SweepStatus = Literal["queued", "running", "finished", "failed", "interrupted"]
 
 
 class ErrorBody(BaseModel):
@@ -128,7 +127,7 @@ class TradePublic(BaseModel):
     seller: str
     quantity: int
     price: int
-    status: Literal["settled", "failed", "pending"]
+    status: TradeStatus
     settled_t: int | None
     rule_id: str
     reason: str

@@ -16,6 +16,8 @@ from simulator.workload import Limits
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
 
 
+# Not pydantic-settings: every version of it needs python-dotenv >= 0.21, and eth-brownie pins
+# python-dotenv 0.16.0, so pip cannot install both. `from_env` reads the same variables.
 class Settings(BaseModel):
     """Read from the environment by `from_env`; pass explicitly in tests."""
 

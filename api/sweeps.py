@@ -17,6 +17,7 @@ from api.db import store_scenario
 from api.models import ScenarioRow, SweepRow, utcnow
 from api.presence import Presence
 from api.run_results import records
+from api.statuses import SweepStatus
 from simulator.sweep import Sweep, SweepProgress, SweepResult, run_sweep
 
 log = logging.getLogger("stosim.api")
@@ -54,6 +55,29 @@ def create_sweep(session: Session, row: ScenarioRow, sweep: Sweep, scheduler: st
     return stored
 
 
+def open_store(database_url: str) -> Engine:
+    """The store at this URL, migrated and ready (for `stosim sweep`, outside a server)."""
+    from api.db import init_store, make_engine
+
+    engine = make_engine(database_url)
+    init_store(engine)
+    return engine
+
+
+def store_new_sweep(engine: Engine, document: dict[str, Any], sweep: Sweep, scheduler: str) -> int:
+    """Store the scenario (once per document) and a queued sweep of it; its id."""
+    with Session(engine) as session:
+        row = scenario_row(session, sweep.scenario.name, document)
+        return create_sweep(session, row, sweep, scheduler).id or 0
+
+
+def failure_of(engine: Engine, sweep_id: int) -> str:
+    """Why a sweep failed, as the store recorded it."""
+    with Session(engine) as session:
+        row = session.get(SweepRow, sweep_id)
+    return row.error if row is not None else "?"
+
+
 def execute_sweep(
     engine: Engine,
     sweep_id: int,
@@ -87,7 +111,7 @@ def _execute(
     presence: Presence | None,
 ) -> SweepResult | None:
     values: dict[str, Any] = {"owner": presence.id} if presence else {}
-    _update(engine, sweep_id, status="running", started_at=utcnow(), **values)
+    _update(engine, sweep_id, status=SweepStatus.RUNNING, started_at=utcnow(), **values)
     last = [0.0]
 
     def progress(done: int, total: int, eta: float | None) -> None:
@@ -102,25 +126,25 @@ def _execute(
         result = run_sweep(sweep, scheduler, workers, progress)
     except KeyboardInterrupt:  # Ctrl-C or kill on `stosim sweep`: the cluster is closed; say so
         _update(
-            engine, sweep_id, status="interrupted", error="interrupted (Ctrl-C or SIGTERM)",
-            finished_at=utcnow(),
+            engine, sweep_id, status=SweepStatus.INTERRUPTED,
+            error="interrupted (Ctrl-C or SIGTERM)", finished_at=utcnow(),
         )  # fmt: skip
         raise
     except SweepCancelled:
         _update(
-            engine, sweep_id, status="interrupted", error="stopped before it finished",
+            engine, sweep_id, status=SweepStatus.INTERRUPTED, error="stopped before it finished",
             finished_at=utcnow(),
         )  # fmt: skip
         return None
     except Exception as exc:  # reported on the sweep
         log.exception("sweep %s failed", sweep_id)
         _update(
-            engine, sweep_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4_000],
-            finished_at=utcnow(),
+            engine, sweep_id, status=SweepStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:4_000], finished_at=utcnow(),
         )  # fmt: skip
         return None
     _update(
-        engine, sweep_id, status="finished", tasks_done=len(result.runs), eta_s=0.0,
+        engine, sweep_id, status=SweepStatus.FINISHED, tasks_done=len(result.runs), eta_s=0.0,
         info=result.info, runs=records(result.runs), summary=records(result.summary),
         finished_at=utcnow(),
     )  # fmt: skip

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 
 from api.models import RunRow, utcnow
 from api.run_process import execute_run
+from api.statuses import UNFINISHED, RunStatus
 
 log = logging.getLogger("stosim.api")
 POLL_S = 0.2
@@ -125,7 +126,12 @@ class RunPool:
             process.join()
             if process.exitcode != 0 and run_id not in cancelled:
                 self._died += 1
-                finish(self.engine, run_id, "failed", f"the run's process died: {_how(process)}")
+                finish(
+                    self.engine,
+                    run_id,
+                    RunStatus.FAILED,
+                    f"the run's process died: {_how(process)}",
+                )
 
     def _start_waiting(self) -> None:
         while True:
@@ -143,7 +149,9 @@ class RunPool:
             except Exception as exc:  # e.g. out of processes: this run fails, the next may not
                 with self._cond:
                     self._running.pop(run_id, None)
-                finish(self.engine, run_id, "failed", f"could not start its process: {exc!r}")
+                finish(
+                    self.engine, run_id, RunStatus.FAILED, f"could not start its process: {exc!r}"
+                )
 
     def shutdown(self) -> None:
         """Stop taking runs, kill the running ones and mark them (and the queued) interrupted."""
@@ -162,7 +170,7 @@ class RunPool:
             finish(
                 self.engine,
                 run_id,
-                "interrupted",
+                RunStatus.INTERRUPTED,
                 "the server stopped while this run was in flight",
             )
 
@@ -174,12 +182,12 @@ def _how(process: BaseProcess) -> str:
     return f"exit code {code}"
 
 
-def finish(engine: Engine, run_id: int, status: str, error: str) -> bool:
+def finish(engine: Engine, run_id: int, status: RunStatus, error: str) -> bool:
     """End a queued or running run with `status` and the reason, in one conditional update (a
     run that has ended meanwhile keeps its outcome); False if it had already ended."""
     query = (
         update(RunRow)
-        .where(col(RunRow.id) == run_id, col(RunRow.status).in_(("queued", "running")))
+        .where(col(RunRow.id) == run_id, col(RunRow.status).in_(UNFINISHED))
         .values(status=status, error=error[:4_000], finished_at=utcnow())
     )
     with Session(engine) as session:

@@ -22,7 +22,7 @@ from typing import Any
 
 from settlement import Trades, prepare, settle_args
 
-from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT
+from simulator.actors.venue_settlement import BATCH_GAS, BATCH_LIMIT
 from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.deploy import IssueSpec, Licence, issue_security
 from simulator.chain.ledger import Ledger

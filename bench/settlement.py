@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import requests
 
-from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT
+from simulator.actors.venue_settlement import BATCH_GAS, BATCH_LIMIT
 from simulator.chain.artifacts import function_abi
 from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.codec import encode_call

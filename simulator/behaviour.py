@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from simulator.parties import InvestorClass
+
 Krw = Annotated[int, Field(ge=0, lt=2**128, description="Korean won")]
 Bps = Annotated[int, Field(ge=0, le=10_000, description="basis points")]
 
@@ -44,7 +46,7 @@ class VenueChoice(Strict):
     wait_cost_bps: float = Field(
         40, ge=0, le=10_000, description="cost of a resting order that may not fill, at urgency 1"
     )
-    smart_routing: list[Literal["general", "income_qualified", "professional"]] = Field(
+    smart_routing: list[InvestorClass] = Field(
         [],
         description="investor classes whose brokers route marketable orders to the best "
         "all-in price, whatever the venue's share",

@@ -23,6 +23,7 @@ import pandas as pd
 
 from simulator import events as ev
 from simulator.metrics import COLUMNS, Tables, _num, _opened, _table
+from simulator.parties import PartyType
 
 DAY = 86_400
 TIP_SHARE = 0.8
@@ -98,7 +99,7 @@ def consolidated(tables: Tables) -> pd.DataFrame:
 def venue_pnl(tables: Tables) -> pd.DataFrame:
     """Per venue: fee revenue, operating and entry costs, profit and loss (KRW)."""
     fees = _table(tables, ev.FeeCharged)
-    revenue = fees[fees["payee_type"] == "venue"].groupby("payee")["amount"].sum()
+    revenue = fees[fees["payee_type"] == PartyType.VENUE].groupby("payee")["amount"].sum()
     costs = _table(tables, ev.VenueCost).pivot_table(
         index="venue", columns="cost_kind", values="amount", aggfunc="sum", fill_value=0
     )

@@ -9,10 +9,27 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
+from enum import IntEnum
 
 import numpy as np
 
 Action = Callable[[], None]
+
+
+class Priority(IntEnum):
+    """What happens first at one instant."""
+
+    DAY = 0  # the day's start, a session's close, entry and listings
+    SESSION = 1  # a session opens
+    NEWS = 3
+    INCOME = 5  # distributions to holders
+    KSD = 10  # KSD finalizes deferred trades due now
+    QUOTES = 40  # market makers and support desks
+    ORDERS = 50  # investors
+    ARBITRAGE = 55
+    SNAPSHOT = 60
+    CALL_AUCTION = 65
+    SETTLEMENT = 70  # venues' settlement batches
 
 
 class Engine:

@@ -45,6 +45,10 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("pricing_error_bps_mean", "mean |price - value|", "bps of value", 1),
     Headline("affiliated_premium_bps", "premium of affiliated tokens over value", "bps", 1),
     Headline("independent_premium_bps", "premium of other tokens over value", "bps", 1),
+    Headline(
+        "news_hours_to_incorporate_off_hours", "off-hours news: time until half in prices", "h", 1
+    ),
+    Headline("news_unincorporated", "news not in prices before the next news or the end", "news"),
 )
 BY_KEY = {h.key: h for h in HEADLINES}
 PREFIXES = {

@@ -13,88 +13,42 @@ log: the result is then an empty frame with its columns, or NaN values.
 trade (settled or not); settled value is named as such. Trading fees (maker/taker) are charged
 when a trade settles, so their bps are of settled value; they are kept apart from one-off fees
 (listing, underwriting), which no trade explains.
+
+Liquidity is computed in `liquidity.py`, settlement times in `settlement_times.py`, and the
+readers they share in `metric_tables.py`; this module gathers them with the fee, share, outcome
+and refusal tables.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import fields
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from simulator import events as ev
 from simulator.fee_stack import ONE_OFF, PER_TRADE, SEGMENT
+from simulator.liquidity import liquidity
+from simulator.metric_tables import (
+    ALL,
+    COLUMNS,
+    FEE_KEYS,
+    Tables,
+    _num,
+    _opened,
+    _table,
+    _traded,
+)
+from simulator.parties import INVESTOR_PARTY, investor_party
+from simulator.settlement_times import settlement, settlement_fails
 
-Tables = Mapping[str, pd.DataFrame]
-ALL = "ALL"
-KEYS = ["venue", "asset"]
-ORDER_KEYS = ["venue", "asset", "side", "order_id"]
-FEE_KEYS = ["payer_type", "payee_type", "payee", "venue"]
-_DTYPES = {"int": "int64", "float": "float64", "bool": "bool"}
-_STATS = ["mean", "p50", "p95", "p99"]
-
-# fmt: off
-COLUMNS: dict[str, list[str]] = {  # the columns of each table of `all_metrics`, in order
-    "fees": [*FEE_KEYS, "krw", "bps_of_settled_value", "count"],
-    "fees_by_party": [
-        "party_type", "paid_krw", "received_krw", "paid_trading_krw", "settled_value", "paid_bps",
-    ],
-    "fees_by_segment": [
-        "segment", "fee_kind", "payer_type", "payee_type", "krw", "count", "one_off",
-        "bps_of_payer_settled_value",
-    ],
-    "liquidity": [
-        *KEYS, "quoted_spread_bps", "effective_spread_bps", "depth_at_best", "two_sided_share",
-        "trade_count", "traded_quantity", "traded_value", "turnover", "amihud", "fill_rate",
-    ],
-    "settlement": [
-        "venue", *[f"{m}_{s}" for m in ("order_to_match", "match_to_settle") for s in _STATS],
-        "settled", "failed", "fail_rate",
-    ],
-    "settlement_fails": ["venue", "rule_id", "reason", "count"],
-    "market_shares": ["asset", "venue", "settled_value", "share", "hhi"],
-    "investor_outcomes": [
-        "investor_class", "investors", "start_wealth", "end_wealth", "pnl", "pnl_pct",
-        "traded_value", "fees_paid", "refusals",
-    ],
-    "refusals": ["rule_id", "stage", "count"],
-    # venue competition and liquidity provision (simulator/competition.py)
-    "share_paths": ["day", "venue", "traded_value", "share", "hhi"],
-    "spreads": ["venue", "asset", "quoted_spread_bps", "cum_fee_spread_bps"],
-    "consolidated": ["asset", "consolidated_spread_bps", "mid_dispersion_bps"],
-    "venue_pnl": ["venue", "fee_revenue_krw", "operating_cost_krw", "entry_cost_krw", "pnl_krw"],
-    "liquidity_providers": [
-        "agent", "role", "asset", "mean_inventory", "max_inventory", "pnl_krw",
-    ],
-    # price efficiency (simulator/efficiency.py)
-    "efficiency": [
-        "asset", "affiliated", "trades", "mean_premium_bps", "mean_abs_error_bps",
-        "half_life_days", "variance_ratio_5d",
-    ],
-    "value_outcomes": ["investor_class", "investors", "pnl_at_value_krw", "pnl_at_value_pct"],
-    "news": ["t", "asset", "move_pct", "krx_hours", "hours_to_half", "incorporated"],
-}
-# fmt: on
-
-
-def _table(tables: Tables, event_type: type[ev.Event]) -> pd.DataFrame:
-    """The event kind's table; when missing or empty, an empty one with typed columns."""
-    table = tables.get(event_type.kind)
-    if table is not None and len(table) > 0:
-        return table
-    return pd.DataFrame(
-        {f.name: pd.Series(dtype=_DTYPES.get(str(f.type), "object")) for f in fields(event_type)}
-    )
-
-
-def _opened(tables: Tables) -> set[str]:
-    """Venues that opened for business: they appear in every per-venue table, even at zero."""
-    opened = _table(tables, ev.VenueOpened)
-    return set(opened.loc[opened["entered"].astype(bool), "venue"])
-
+# re-exported: the metric functions and the readers competition.py and efficiency.py build on
+__all__ = [
+    "ALL", "COLUMNS", "Tables", "_num", "_opened", "_table", "all_metrics", "fees",
+    "fees_by_party", "fees_by_segment", "investor_outcomes", "liquidity", "market_shares",
+    "refusals", "settlement", "settlement_fails", "summary",
+]  # fmt: skip
 
 TRADING_FEES = PER_TRADE  # charged on every trade; the rest are one-off or periodic fees
 
@@ -113,13 +67,7 @@ def _party_value(tables: Tables, settled: bool = False) -> pd.Series:
         trades = trades[trades["trade_id"].isin(_table(tables, ev.TradeSettled)["trade_id"])]
     sides = [trades.groupby(f"{side}_class")["value"].sum() for side in ("buyer", "seller")]
     traded = pd.concat(sides).groupby(level=0).sum()
-    return traded.rename(index=lambda c: f"investor:{c}")
-
-
-def _traded(tables: Tables) -> pd.DataFrame:
-    """Matched trades with their KRW value (quantity * price)."""
-    trades = _table(tables, ev.TradeMatched)
-    return trades.assign(value=trades["quantity"] * trades["price"])
+    return traded.rename(index=investor_party)
 
 
 def fees(tables: Tables) -> pd.DataFrame:
@@ -167,141 +115,6 @@ def fees_by_segment(tables: Tables) -> pd.DataFrame:
     return out[COLUMNS["fees_by_segment"]].reset_index(drop=True)
 
 
-def _quote_stats(quotes: pd.DataFrame) -> pd.DataFrame:
-    bid, ask = quotes["best_bid"].astype(float), quotes["best_ask"].astype(float)
-    two_sided = (bid > 0) & (ask > 0)
-    frame = quotes.assign(
-        spread=((ask - bid) / ((ask + bid) / 2) * 1e4).where(two_sided),
-        two_sided=two_sided.astype(float),
-        depth=(quotes["bid_depth"] + quotes["ask_depth"]).astype(float),
-    )
-    return frame.groupby(KEYS).agg(
-        quoted_spread_bps=("spread", "mean"),
-        depth_at_best=("depth", "mean"),
-        two_sided_share=("two_sided", "mean"),
-    )
-
-
-def _amihud(trades: pd.DataFrame, day_seconds: int) -> float:
-    """Mean over days with a previous trading day of |return| per million KRW traded."""
-    ordered = trades.sort_values("t", kind="stable")
-    daily = ordered.assign(day=ordered["t"] // day_seconds).groupby("day")
-    close, volume = daily["price"].last().astype(float), daily["value"].sum().astype(float)
-    if len(close) < 2:
-        return math.nan
-    ratio = (close / close.shift() - 1).abs() / volume.where(volume > 0) * 1e6
-    return float(ratio.iloc[1:].mean())
-
-
-def _trade_stats(trades: pd.DataFrame, day_seconds: int) -> pd.DataFrame:
-    price, mid = trades["price"].astype(float), trades["mid_before"].astype(float)
-    usable = np.isfinite(mid) & (mid > 0)
-    frame = trades.assign(effective=(2 * (price - mid).abs() / mid * 1e4).where(usable))
-    grouped = frame.groupby(KEYS)
-    out = grouped.agg(
-        effective_spread_bps=("effective", "mean"),
-        trade_count=("trade_id", "size"),
-        traded_quantity=("quantity", "sum"),
-        traded_value=("value", "sum"),
-    )
-    out["amihud"] = [_amihud(group, day_seconds) for _, group in grouped]
-    return out
-
-
-def _fill_rates(orders: pd.DataFrame, trades: pd.DataFrame) -> pd.Series:
-    """Per (venue, asset): quantity matched of the submitted orders over quantity submitted."""
-    buys = trades.assign(side="buy", order_id=trades["buy_order_id"])
-    sells = trades.assign(side="sell", order_id=trades["sell_order_id"])
-    filled = pd.concat([buys, sells]).groupby(ORDER_KEYS)["quantity"].sum().rename("filled")
-    orders = orders.merge(filled.reset_index(), how="left", on=ORDER_KEYS).fillna({"filled": 0})
-    sums = orders.groupby(KEYS)[["filled", "quantity"]].sum()
-    return sums["filled"] / sums["quantity"].where(sums["quantity"] > 0)
-
-
-def liquidity(tables: Tables, day_seconds: int = 86_400) -> pd.DataFrame:
-    trades = _traded(tables)
-    listed = _table(tables, ev.ListingDecided)
-    listed = listed[listed["accepted"].astype(bool)]
-    pairs = pd.MultiIndex.from_frame(listed[KEYS].drop_duplicates()) if len(listed) else None
-    out = _quote_stats(_table(tables, ev.QuoteSnapshot)).join(
-        _trade_stats(trades, day_seconds), how="outer"
-    )
-    if pairs is not None:  # every listed book has a row, traded or not
-        out = out.reindex(out.index.union(pairs))
-    counts = ["trade_count", "traded_quantity", "traded_value"]
-    out[counts] = out[counts].fillna(0).astype("int64")
-    out = out.reset_index().sort_values(KEYS, kind="stable").reset_index(drop=True)
-    assets = _table(tables, ev.AssetIssued)
-    base = assets["outstanding"].where(assets["outstanding"] > 0, assets["total_quantity"])
-    issued = base.groupby(assets["asset"]).sum()  # turnover on units outstanding, not registered
-    total = out["asset"].map(issued).astype(float)
-    out["turnover"] = out["traded_quantity"] / total.where(total > 0)
-    rates = _fill_rates(_table(tables, ev.OrderSubmitted), trades)
-    out["fill_rate"] = rates.reindex(pd.MultiIndex.from_frame(out[KEYS])).to_numpy(dtype=float)
-    return out[COLUMNS["liquidity"]]
-
-
-def _latencies(tables: Tables) -> pd.DataFrame:
-    """Per matched trade: `order_to_match` (t_match minus the earlier of its two orders'
-    submission times; NaN unless both are known) and `match_to_settle`."""
-    trades = _table(tables, ev.TradeMatched)
-    submitted = _table(tables, ev.OrderSubmitted).groupby(ORDER_KEYS, as_index=False)["t"].min()
-    for side in ("buy", "sell"):
-        times = submitted[submitted["side"] == side].drop(columns="side")
-        times = times.rename(columns={"order_id": f"{side}_order_id", "t": f"t_{side}"})
-        trades = trades.merge(times, how="left", on=[*KEYS, f"{side}_order_id"])
-    first = trades[["t_buy", "t_sell"]].astype(float).min(axis=1, skipna=False)
-    settled_at = _table(tables, ev.TradeSettled).groupby("trade_id")["t"].min()
-    return trades.assign(
-        order_to_match=trades["t"] - first,
-        match_to_settle=trades["trade_id"].map(settled_at).astype(float) - trades["t"],
-    )
-
-
-def _describe(values: pd.Series, name: str) -> dict[str, float]:
-    data = values.dropna().to_numpy(dtype=float)
-    if len(data) == 0:
-        return {f"{name}_{s}": math.nan for s in _STATS}
-    p50, p95, p99 = np.percentile(data, [50, 95, 99])
-    stats = [data.mean(), p50, p95, p99]
-    return {f"{name}_{s}": float(v) for s, v in zip(_STATS, stats, strict=True)}
-
-
-def _of(frame: pd.DataFrame, venue: str) -> pd.DataFrame:
-    return frame if venue == ALL else frame[frame["venue"] == venue]
-
-
-def _settlement_row(venue: str, lat: pd.DataFrame, settled: int, failed: int) -> dict[str, Any]:
-    return {
-        "venue": venue,
-        **_describe(lat["order_to_match"], "order_to_match"),
-        **_describe(lat["match_to_settle"], "match_to_settle"),
-        "settled": settled,
-        "failed": failed,
-        "fail_rate": failed / (settled + failed) if settled + failed else math.nan,
-    }
-
-
-def settlement(tables: Tables) -> pd.DataFrame:
-    """Latencies and settlement counts per venue, then over all venues (venue "ALL")."""
-    lat = _latencies(tables)
-    settled, failed = _table(tables, ev.TradeSettled), _table(tables, ev.TradeFailed)
-    venues = sorted(
-        set(lat["venue"]) | set(settled["venue"]) | set(failed["venue"]) | _opened(tables)
-    )
-    rows = [
-        _settlement_row(v, _of(lat, v), len(_of(settled, v)), len(_of(failed, v)))
-        for v in [*venues, ALL]
-    ]
-    return pd.DataFrame(rows, columns=COLUMNS["settlement"])
-
-
-def settlement_fails(tables: Tables) -> pd.DataFrame:
-    failed = _table(tables, ev.TradeFailed)
-    counts = failed.groupby(["venue", "rule_id", "reason"]).size().rename("count")
-    return counts.reset_index()[COLUMNS["settlement_fails"]]
-
-
 def market_shares(tables: Tables) -> pd.DataFrame:
     settled = _table(tables, ev.TradeSettled)
     opened = _table(tables, ev.VenueOpened)
@@ -340,10 +153,10 @@ def investor_outcomes(tables: Tables) -> pd.DataFrame:
     )
     out["pnl"] = out["end_wealth"] - out["start_wealth"]
     out["pnl_pct"] = out["pnl"] / out["start_wealth"].where(out["start_wealth"] != 0) * 100
-    traded = _party_value(tables).rename(index=lambda p: p.removeprefix("investor:"))
+    traded = _party_value(tables).rename(index=lambda p: p.removeprefix(INVESTOR_PARTY))
     out["traded_value"] = traded.reindex(out.index, fill_value=0).astype("int64")
     paid = _table(tables, ev.FeeCharged).groupby("payer_type")["amount"].sum()
-    payer_types = [f"investor:{c}" for c in out.index]
+    payer_types = [investor_party(c) for c in out.index]
     out["fees_paid"] = paid.reindex(payer_types, fill_value=0).to_numpy(dtype="int64")
     refused = _table(tables, ev.Refused)["actor"].map(per["investor_class"]).value_counts()
     out["refusals"] = refused.reindex(out.index, fill_value=0).astype("int64")
@@ -376,16 +189,6 @@ def all_metrics(tables: Tables) -> dict[str, pd.DataFrame]:
         "value_outcomes": efficiency.value_outcomes(tables),
         "news": efficiency.news_incorporation(tables),
     }
-
-
-def _num(value: Any, digits: int = 6) -> int | float | None:
-    """A JSON-safe number: ints as int, floats to `digits` significant digits, NaN as None."""
-    if value is None or isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, int | np.integer):
-        return int(value)
-    number = float(value)
-    return float(f"{number:.{digits}g}") if math.isfinite(number) else None
 
 
 def _get(metrics: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:

@@ -14,14 +14,13 @@ import pandas as pd
 from simulator import competition, efficiency, metrics
 from simulator.actors.affiliate import SupportDesk
 from simulator.actors.arbitrageur import Arbitrageur
-from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, OrderIntent, year_of
 from simulator.actors.market_maker import MarketMaker
-from simulator.actors.venue_operator import expected_share
+from simulator.actors.venue_operator import appraise_entry
 from simulator.calendar import DAY, MarketCalendar, Session
 from simulator.chain.ledger import Ledger
 from simulator.demand import ClockDemand
-from simulator.engine import Engine
+from simulator.engine import Engine, Priority
 from simulator.eventlog import EventLog
 from simulator.events import (
     HoldingAtEnd,
@@ -32,8 +31,8 @@ from simulator.events import (
     VenueOpened,
 )
 from simulator.scenario import LedgerBackend, Scenario, Venue
+from simulator.schedule import Schedule
 from simulator.values import AssetValues
-from simulator.world import World
 
 Progress = Callable[[float], None]
 
@@ -98,12 +97,10 @@ def _ledger_class(backend: LedgerBackend) -> Any:
     return BrownieLedger
 
 
-class Simulation(World):
-    """One run: the schedule of the market's days and the routing of orders between agents.
-
-    Set-up (deploy, license, onboard, issue, list) is `World`'s. Every agent schedules its own
-    next action when it acts, and each session schedules its own events when it opens, so the
-    event queue holds about one entry per agent whatever the run's length."""
+class Simulation(Schedule):
+    """One run: the routing of orders between agents, venues' entry, income to holders and the
+    records at the end. Set-up (deploy, license, onboard, issue, list) is `World`'s; the clock
+    (sessions, days, each agent's next action) is `Schedule`'s."""
 
     def __init__(
         self, scenario: Scenario, seed: int, ledger: Ledger, calendar: MarketCalendar
@@ -126,15 +123,15 @@ class Simulation(World):
     def run(self, progress: Progress | None = None) -> EventLog:
         self.ledger.set_time(self.calendar.unix(0))
         self._deploy()
-        self.engine.at(0, self._issue_and_list, priority=0)
+        self.engine.at(0, self._issue_and_list, priority=Priority.DAY)
         self._sessions = iter(self.calendar.sessions())
         self._schedule_next_session()
         for spec in self.s.venues:
             if spec.entry is not None:
                 self.engine.at(
-                    spec.entry.day * DAY, partial(self._consider_entry, spec), priority=0
+                    spec.entry.day * DAY, partial(self._consider_entry, spec), priority=Priority.DAY
                 )
-        self.engine.at(0, self._start_of_day, priority=0)
+        self.engine.at(0, self._start_of_day, priority=Priority.DAY)
         self.values = AssetValues(self.s, self.public, self.log, self.engine)
         self._schedule_distributions()
         self.values.schedule_news()
@@ -143,128 +140,18 @@ class Simulation(World):
                 if type(investor) is Investor:
                     self._schedule_wish(investor, 0)
         end = self.calendar.end
-        self.engine.run(end, None if progress is None else lambda t: progress(min(t / end, 1.0)))
+        # + 1: a 24/7 market's last session closes at the run's end, and must close
+        self.engine.run(
+            end + 1, None if progress is None else lambda t: progress(min(t / end, 1.0))
+        )
         last_due = self.registrar.last_due()
         if self.s.market.settle_pending and last_due is not None:
             end = max(end, last_due + 1)  # no trading: only KSD's finalizations remain
-            self.engine.run(end)
+            self.engine.run(end + 1)
         self._record_states(end)
         return self.log
 
-    # ---- the calendar ----
-
-    def _schedule_next_session(self) -> None:
-        session = next(self._sessions, None)
-        if session is not None and session.open < self.calendar.end:
-            self.engine.at(session.open, partial(self._open_session, session), priority=1)
-
-    def _open_session(self, session: Session) -> None:
-        e, t = self.engine, session.open
-        self.session = session
-        self.public.session_open = True
-        self.public.now = t
-        length = session.close - session.open
-        for investor in self.investors:
-            if type(investor) is Investor:
-                if self.clock_demand is None:
-                    self._next_arrival(investor, t, length)
-            elif isinstance(investor, MarketMaker):
-                e.at(t, partial(self._requote, investor), priority=40)
-            elif isinstance(investor, SupportDesk):
-                e.at(t, partial(self._support, investor), priority=40)
-            elif isinstance(investor, Arbitrageur):
-                e.at(
-                    t + investor.params.check_minutes * 60,
-                    partial(self._scan, investor),
-                    priority=55,
-                )
-        step = self.s.market.quote_interval_minutes * 60
-        for at in range(t + step, session.close, step):
-            e.at(at, self._snapshot, priority=60)
-        for venue in list(self.venues.values()):
-            self._schedule_venue_session(venue, session)
-        # priority 0: under 24/7 a session closes at the instant the next one opens (priority 1)
-        e.at(session.close, self._close_session, priority=0)
-        self._schedule_next_session()
-
-    def _schedule_venue_session(self, venue: Distributor, session: Session) -> None:
-        e, start = self.engine, max(session.open, self.engine.now)
-        batch = venue.spec.batch_minutes * 60
-        for at in range(session.open + batch, session.close, batch):
-            if at > start:
-                e.at(at, partial(self._settle, venue), priority=70)
-        if venue.spec.matching == "call_auction":
-            call = venue.spec.call_interval_minutes * 60
-            for at in range(session.open + call, session.close, call):
-                if at > start:
-                    e.at(at, partial(self._call_auction, venue), priority=65)
-
-    def _next_arrival(self, investor: Investor, t: int, length: int) -> None:
-        assert self.session is not None
-        at = t + investor.next_arrival(length)
-        if at < self.session.close:
-            self.engine.at(int(at), partial(self._investor_acts, investor), priority=50)
-
-    def _schedule_wish(self, investor: Investor, t: int) -> None:
-        assert self.clock_demand is not None
-        per_week = 5 * investor.orders_per_day
-        at = self.clock_demand.next_arrival(investor.rng, t, per_week)
-        if at < self.calendar.end:
-            self.engine.at(int(at), partial(self._wish, investor), priority=50)
-
-    def _wish(self, investor: Investor) -> None:
-        """Clock demand: an investor wants to trade now; while the market is closed the order
-        waits for the next open (spread over its first minutes)."""
-        t = self.engine.now
-        if self.calendar.session_at(t) is not None and self.public.session_open:
-            self.act(investor)
-        else:
-            session = self.calendar.next_session(t)
-            if session is not None:
-                spread = self.s.behaviour.demand.open_spread_minutes * 60
-                spread = min(spread, session.close - session.open - 1)
-                at = session.open + int(investor.rng.uniform(0, max(spread, 0)))
-                self.engine.at(at, partial(self.act, investor), priority=50)
-        self._schedule_wish(investor, t)
-
-    def _close_session(self) -> None:
-        t = self.engine.now
-        self.public.session_open = False
-        for venue in self.venues.values():
-            self.ledger.set_time(self.calendar.unix(t))
-            venue.close_session(t)
-            self._settle(venue)
-        self.public.previous_close.update(self.public.last_price)
-        for agent in self.investors:
-            if isinstance(agent, MarketMaker | Arbitrageur):
-                self._record_inventory(t, agent)
-
-    def _start_of_day(self) -> None:
-        """Operating costs, fee reviews and the fundamentals' daily step; then tomorrow's."""
-        t = self.engine.now
-        day = t // DAY
-        for operator in self.operators.values():
-            operator.charge_day(t)
-            if day and day % operator.spec.fee_policy.review_days == 0:
-                self.ledger.set_time(self.calendar.unix(t))
-                operator.review(t, self.public)
-        issues = {a: (i.token, i.offering.quantity) for a, i in sorted(self.issuers.items())}
-        self.registrar.record_disclosures(t, self.investors, issues, self.s.regime, self.log)
-        for asset_id in self.values.start_of_day(day):
-            self._distribute(asset_id, 0)  # a terminal payment: a sale, an auction, maturity
-        if day and day % 30 == 0:
-            self.ledger.set_time(self.calendar.unix(t))
-            self._charge_month()
-        if t + DAY < self.calendar.end:
-            self.engine.at(t + DAY, self._start_of_day, priority=0)
-
     # ---- orders ----
-
-    def _investor_acts(self, investor: Investor) -> None:
-        self.act(investor)
-        if self.session is not None:
-            length = self.session.close - self.session.open
-            self._next_arrival(investor, self.engine.now, length)
 
     def act(self, investor: Investor) -> None:
         """One decision of an investor: an order, routed, or nothing."""
@@ -306,60 +193,18 @@ class Simulation(World):
     def cancel(self, venue: str, asset: str, order_id: int) -> None:
         self.venues[venue].cancel(self.engine.now, asset, order_id)
 
-    def _requote(self, maker: MarketMaker) -> None:
-        self.public.now = self.engine.now
-        maker.requote(self.public, self.submit, self.cancel)
-        at = self.engine.now + maker.params.quote_minutes * 60
-        if self.session is not None and at < self.session.close:
-            self.engine.at(at, partial(self._requote, maker), priority=40)
-
-    def _support(self, desk: SupportDesk) -> None:
-        desk.support(self.public, self.submit, self.cancel)
-        at = self.engine.now + self.s.market.quote_interval_minutes * 60
-        if self.session is not None and at < self.session.close:
-            self.engine.at(at, partial(self._support, desk), priority=40)
-
-    def _scan(self, arbitrageur: Arbitrageur) -> None:
-        arbitrageur.scan(self.public, self.submit, self.cancel)
-        at = self.engine.now + arbitrageur.params.check_minutes * 60
-        if self.session is not None and at < self.session.close:
-            self.engine.at(at, partial(self._scan, arbitrageur), priority=55)
-
-    def _call_auction(self, venue: Distributor) -> None:
-        venue.call_auction(self.engine.now)
-
-    def _snapshot(self) -> None:
-        for venue in self.venues.values():
-            venue.snapshot(self.engine.now)
-
-    def _settle(self, venue: Distributor) -> None:
-        if not venue.matched:
-            return
-        t = self.engine.now
-        self.ledger.set_time(self.calendar.unix(t))
-        venue.settle(t)  # the chain dates deferred trades from KSD's calendar (KR-SET-1)
-
     # ---- entry ----
 
     def _consider_entry(self, spec: Venue) -> None:
-        """Break-even test: a year's (the horizon's) expected fees, from the value matched per
-        day so far, the entrant's expected share and its own fees, against fixed and operating
-        costs. Matched value, not fees received: T+n venues are paid only at settlement."""
+        """The entrant's break-even test (actors/venue_operator.py); if it passes, the venue
+        opens, investors approve it, issuers ask it to list, and it joins the session."""
         assert spec.entry is not None
         t, entry = self.engine.now, spec.entry
-        days = max(t / DAY, 1.0)
-        value_per_day = sum(self.public.value_traded.values()) / days
         rivals = [v.fees for v in self.venues.values()]
-        share = expected_share(spec, rivals, self.s.behaviour.venue_choice)
-        fee_rate = (
-            (spec.fees.maker_bps + spec.fees.taker_bps)
-            / 10_000
-            * spec.fees.venue_share_bps
-            / 10_000
+        expected, enters = appraise_entry(
+            spec, t, self.public.value_traded, rivals, self.s.behaviour.venue_choice
         )
-        expected = int(value_per_day * share * fee_rate * entry.horizon_days)
-        costs = entry.fixed_cost_krw + spec.operating_cost_krw_per_day * entry.horizon_days
-        if expected < costs:
+        if not enters:
             self.log.append(VenueOpened(
                 t, spec.id, False, spec.fees.maker_bps, spec.fees.taker_bps, expected,
                 entry.fixed_cost_krw,
@@ -388,7 +233,9 @@ class Simulation(World):
                 continue
             for day in range(every, self.s.market.days, every):
                 self.engine.at(
-                    day * DAY + 1, partial(self._distribute, asset.id, every), priority=5
+                    day * DAY + 1,
+                    partial(self._distribute, asset.id, every),
+                    priority=Priority.INCOME,
                 )
 
     def _distribute(self, asset_id: str, days: int) -> None:

@@ -12,7 +12,7 @@ from functools import partial
 from simulator.actors.view import PublicMarket
 from simulator.calendar import DAY, krx_hours
 from simulator.cash_flows import BY_KIND, AssetValue
-from simulator.engine import Engine
+from simulator.engine import Engine, Priority
 from simulator.eventlog import EventLog
 from simulator.events import NewsArrived, ValuationPublished, ValueUpdated
 from simulator.scenario import Scenario
@@ -92,7 +92,7 @@ class AssetValues:
         up = bool(self.news_rng.random() < 0.5)
         at = self.engine.now + int(gap)
         if at < self.s.market.days * DAY:
-            self.engine.at(at, partial(self._news, asset_id, up), priority=3)
+            self.engine.at(at, partial(self._news, asset_id, up), priority=Priority.NEWS)
 
     def _news(self, asset_id: str, up: bool) -> None:
         """Public news: the true value moves at once, and so does the oracle's last estimate

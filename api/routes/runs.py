@@ -8,8 +8,6 @@ import io
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from sqlalchemy import update
-from sqlmodel import Session, col, delete, func, select
 
 from api.admission import RunSpec, admit_runs
 from api.deps import (
@@ -21,22 +19,13 @@ from api.deps import (
     run_or_404,
 )
 from api.guards import refuse_nul, require_token
-from api.models import ResultRow, RunRow, TradeRow, utcnow
-from api.routes.scenarios import resolve
 from api.schemas import MAX_ID, RunCreate, RunList, RunPublic, Table, TradePage, TradePublic
+from api.services import runs as service
+from api.services.scenarios import resolve
 
 router = APIRouter(prefix="/api", tags=["runs"])
 ResultGroup = Literal["fees", "liquidity", "settlement", "refusals", "outcomes", "competition"]
 write = [Depends(require_token)]
-
-RESULTS = {
-    "fees": ("fees", "fees_by_party", "fees_by_segment"),
-    "liquidity": ("liquidity", "market_shares", "quote_series"),
-    "settlement": ("settlement", "settlement_fails"),
-    "refusals": ("refusals",),
-    "outcomes": ("investor_outcomes",),
-    "competition": ("share_paths", "spreads", "consolidated", "venue_pnl", "liquidity_providers"),
-}
 
 
 @router.post(
@@ -72,20 +61,6 @@ def read_run(run_id: RunId, session: SessionDep) -> RunPublic:
     return public(run_or_404(session, run_id))
 
 
-def cancel(session: Session, pool: PoolDep, run_id: int) -> bool:
-    """Mark a queued or running run cancelled and stop its process (with its chain); False if
-    it had already ended. A run executing on another server stops at its next progress report."""
-    query = (
-        update(RunRow)
-        .where(col(RunRow.id) == run_id, col(RunRow.status).in_(("queued", "running")))
-        .values(status="cancelled", phase="", error="cancelled on request", finished_at=utcnow())
-    )
-    changed = session.execute(query).rowcount  # type: ignore[attr-defined]
-    session.commit()
-    pool.cancel(run_id)
-    return bool(changed)
-
-
 @router.post(
     "/runs/{run_id:int}/cancel", response_model=RunPublic,
     summary="Cancel a queued or running run (its process and chain stop)",
@@ -93,7 +68,7 @@ def cancel(session: Session, pool: PoolDep, run_id: int) -> bool:
 )  # fmt: skip
 def cancel_run(run_id: RunId, session: SessionDep, pool: PoolDep) -> RunPublic:
     run_or_404(session, run_id)
-    if not cancel(session, pool, run_id):
+    if not service.cancel(session, pool, run_id):
         run = run_or_404(session, run_id)
         raise HTTPException(
             status_code=409, detail=f"run {run_id} has already ended ({run.status})"
@@ -109,11 +84,7 @@ def cancel_run(run_id: RunId, session: SessionDep, pool: PoolDep) -> RunPublic:
 )  # fmt: skip
 def delete_run(run_id: RunId, session: SessionDep, pool: PoolDep) -> Response:
     run_or_404(session, run_id)
-    cancel(session, pool, run_id)
-    session.exec(delete(TradeRow).where(col(TradeRow.run_id) == run_id))
-    session.exec(delete(ResultRow).where(col(ResultRow.run_id) == run_id))
-    session.exec(delete(RunRow).where(col(RunRow.id) == run_id))
-    session.commit()
+    service.delete_run(session, pool, run_id)
     return Response(status_code=204)
 
 
@@ -123,13 +94,10 @@ def delete_run(run_id: RunId, session: SessionDep, pool: PoolDep) -> Response:
 )  # fmt: skip
 def read_results(run_id: RunId, group: ResultGroup, session: SessionDep) -> list[Table]:
     """group: fees | liquidity | settlement | refusals | outcomes | competition."""
-    run = finished(session, run_id)
-    rows = session.exec(
-        select(ResultRow).where(ResultRow.run_id == run.id, col(ResultRow.name).in_(RESULTS[group]))
-    ).all()
+    run = service.finished(session, run_id)
     return [
         Table(run_id=run_id, name=r.name, rows=r.records)
-        for r in sorted(rows, key=lambda r: RESULTS[group].index(r.name))
+        for r in service.result_rows(session, run, group)
     ]
 
 
@@ -143,12 +111,8 @@ def read_trades(
     offset: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1_000),
 ) -> TradePage:
-    finished(session, run_id)
-    where = col(TradeRow.run_id) == run_id
-    total = session.exec(select(func.count()).select_from(TradeRow).where(where)).one()
-    rows = session.exec(
-        select(TradeRow).where(where).order_by(col(TradeRow.trade_id)).offset(offset).limit(limit)
-    ).all()
+    service.finished(session, run_id)
+    total, rows = service.trade_page(session, run_id, offset, limit)
     return TradePage(
         run_id=run_id,
         offset=offset,
@@ -163,10 +127,8 @@ def read_trades(
     responses={**errors(404, 409), 200: {"content": {"text/csv": {}}, "description": "CSV"}},
 )  # fmt: skip
 def read_trades_csv(run_id: RunId, session: SessionDep) -> Response:
-    finished(session, run_id)
-    rows = session.exec(
-        select(TradeRow).where(col(TradeRow.run_id) == run_id).order_by(col(TradeRow.trade_id))
-    ).all()
+    service.finished(session, run_id)
+    rows = service.all_trades(session, run_id)
     out = io.StringIO()
     fields = list(TradePublic.model_fields)
     writer = csv.DictWriter(out, fieldnames=fields)
@@ -175,13 +137,3 @@ def read_trades_csv(run_id: RunId, session: SessionDep) -> Response:
         writer.writerow({f: getattr(r, f) for f in fields})
     headers = {"Content-Disposition": f'attachment; filename="run-{run_id}-trades.csv"'}
     return Response(out.getvalue(), media_type="text/csv", headers=headers)
-
-
-def finished(session: Session, run_id: int) -> RunRow:
-    run = run_or_404(session, run_id)
-    if run.status != "finished":
-        raise HTTPException(
-            status_code=409,
-            detail=f"run {run_id} is {run.status}; results exist once it has finished",
-        )
-    return run

@@ -1,55 +1,36 @@
-"""A licensed distributor: runs its venue's order books off-chain, matches, and submits matched
-trades to its Venue contract for settlement in batches; charges the venue's fees (on-chain)."""
+"""A licensed distributor: runs its venue's order books off-chain and matches; its matched trades
+go to its Venue contract for settlement in batches (actors/venue_settlement.py), which charges
+the venue's fees on-chain."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from simulator import rules
 from simulator.actors.investor import Investor, OrderIntent
+from simulator.actors.venue_settlement import MatchedTrade, VenueSettlement
 from simulator.actors.view import PublicMarket, Quote, fee_for, worst_fee
 from simulator.chain import deploy, orders
-from simulator.chain.ledger import Ledger, TxResult
+from simulator.chain.ledger import Ledger
 from simulator.errors import ContractRevert, RuleViolation
 from simulator.eventlog import EventLog
 from simulator.events import (
-    FeeCharged,
     FeeScheduleChanged,
     ListingDecided,
     OrderClosed,
     OrderSubmitted,
     QuoteSnapshot,
     Refused,
-    TradeFailed,
     TradeMatched,
-    TradeSettled,
 )
 from simulator.orderbook import Fill, Order, OrderBook
 from simulator.scenario import FeeSchedule, Regime, Venue
 
 REFERENCE_TRADE_KRW = 1_000_000  # fees quoted in bps at this trade size (flat fees included)
-BATCH_LIMIT = 40  # trades per settlement transaction: stays well inside the block gas limit
-BATCH_GAS = 29_000_000  # gas each settlement transaction may use (a block holds 30 M)
 
 
-@dataclass
-class MatchedTrade:
-    trade_id: int
-    asset: str
-    buyer: Investor
-    seller: Investor
-    quantity: int
-    price: int
-    buyer_is_maker: bool
-    matched_at: int
-    buyer_reserved: int
-    buy_order: Order | None = None  # the holders' orders, which they signed (holder consent)
-    sell_order: Order | None = None
-
-
-class Distributor:
+class Distributor(VenueSettlement):
     def __init__(
         self,
         spec: Venue,
@@ -198,7 +179,7 @@ class Distributor:
             "Venue",
             self.address,
             "setFeeSchedule",
-            deploy.FeeSchedule(**fees.model_dump()).as_tuple(),
+            deploy.fee_schedule_params(fees),
             sender=self.operator,
         )
         self.fees = fees
@@ -311,115 +292,3 @@ class Distributor:
                     * 1e4,
                 )
             )
-
-    # ---- settlement ----
-
-    def settle(self, t: int) -> None:
-        """Submit matched trades in batches; T+0 settles now, T+n is accepted until the due date
-        the chain computes from KSD's calendar (KR-SET-1; `due` is not sent)."""
-        trades, self.matched = self.matched, []
-        batches = [trades[i : i + BATCH_LIMIT] for i in range(0, len(trades), BATCH_LIMIT)]
-        calls = [
-            (
-                "Venue",
-                self.address,
-                "settleBatch",
-                ([self._encode(m) for m in batch],),
-                self.operator,
-            )
-            for batch in batches
-        ]
-        # every batch of the moment in one round trip to the chain; each receipt is checked
-        for batch, tx in zip(batches, self.ledger.transact_many(calls, BATCH_GAS), strict=True):
-            by_id = {m.trade_id: m for m in batch}
-            for event in tx.named("TradeAccepted"):
-                trade = by_id[int(event.args["tradeId"])]
-                self.pending[trade.trade_id] = trade
-                if self.on_deferred is not None:
-                    self.on_deferred(self.name, trade.trade_id, int(event.args["due"]))
-            self.apply_settlement(t, tx, by_id)
-
-    def _encode(self, m: MatchedTrade) -> tuple[object, ...]:
-        """A trade as Venue.settleBatch takes it, with both holders' signed orders."""
-        assert m.buy_order is not None and m.sell_order is not None
-        token, sign = self.tokens[m.asset], self.signer.signed
-        b, s = m.buy_order, m.sell_order
-        buy = sign(
-            m.buyer.address, token, True, b.quantity, b.price, b.order_id, self.order_expiry(b.t)
-        )
-        sell = sign(
-            m.seller.address, token, False, s.quantity, s.price, s.order_id, self.order_expiry(s.t)
-        )
-        return (m.trade_id, buy, sell, m.quantity, m.price, m.buyer_is_maker)
-
-    def apply_settlement(self, t: int, tx: TxResult, trades: dict[int, MatchedTrade]) -> None:
-        """Record the chain's outcome of settled or failed trades and tell both investors."""
-        fees = self._record_fees(t, tx)
-        settled: list[tuple[int, Investor, Investor, int]] = []
-        paid: list[tuple[int, str, Investor, int]] = []
-        for event in tx.named("TradeSettled"):
-            m = trades[int(event.args["tradeId"])]
-            value = m.quantity * m.price
-            self.log.append(
-                TradeSettled(t, m.trade_id, self.name, m.asset, m.quantity, m.price, value)
-            )
-            m.buyer.on_settled(
-                "buy",
-                m.asset,
-                m.quantity,
-                value,
-                fees.get((m.trade_id, m.buyer.address), 0),
-                m.buyer_reserved,
-            )
-            m.seller.on_settled(
-                "sell", m.asset, m.quantity, value, fees.get((m.trade_id, m.seller.address), 0), 0
-            )
-            self.pending.pop(m.trade_id, None)
-            settled.append((m.trade_id, m.buyer, m.seller, value))
-            for party in (m.buyer, m.seller):
-                paid.append((m.trade_id, m.asset, party, fees.get((m.trade_id, party.address), 0)))
-        if settled:
-            self.on_settled(t, self.name, settled)
-            if self.on_fees_paid is not None:
-                self.on_fees_paid(t, paid)
-        for event in tx.named("TradeFailed"):
-            m = trades[int(event.args["tradeId"])]
-            rule_id, reason = str(event.args["ruleId"]), str(event.args["reason"])
-            self.log.append(
-                TradeFailed(
-                    t, m.trade_id, self.name, m.asset, rule_id or "UNKNOWN", reason or "reverted"
-                )
-            )
-            m.buyer.on_release("buy", m.asset, m.buyer_reserved, 0)
-            m.seller.on_release("sell", m.asset, 0, m.quantity)
-            self.pending.pop(m.trade_id, None)
-
-    def _record_fees(self, t: int, tx: TxResult) -> dict[tuple[int, str], int]:
-        """FeeCharged events -> log; returns the fee each payer paid per trade."""
-        paid: dict[tuple[int, str], int] = {}
-        for event in tx.named("FeeCharged"):
-            trade_id, payer, payee = (
-                int(event.args["tradeId"]),
-                str(event.args["payer"]),
-                str(event.args["payee"]),
-            )
-            amount = int(event.args["amount"])
-            paid[trade_id, payer] = paid.get((trade_id, payer), 0) + amount
-            payer_name, payer_type = self.payee_names[payer]
-            payee_name, payee_type = self.payee_names[payee]
-            if payee_name == self.name:
-                self.revenue += amount
-            self.log.append(
-                FeeCharged(
-                    t,
-                    trade_id,
-                    self.name,
-                    payer_name,
-                    payer_type,
-                    payee_name,
-                    payee_type,
-                    amount,
-                    str(event.args["kind"]),
-                )
-            )
-        return paid

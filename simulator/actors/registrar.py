@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from simulator.actors.distributor import BATCH_GAS, BATCH_LIMIT, Distributor
+from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor
+from simulator.actors.venue_settlement import BATCH_GAS, BATCH_LIMIT
 from simulator.calendar import DAY, MarketCalendar
 from simulator.chain.ledger import Ledger
-from simulator.engine import Engine
+from simulator.engine import Engine, Priority
 from simulator.eventlog import EventLog
 from simulator.events import DisclosureFiled
 from simulator.scenario import Regime
@@ -32,7 +33,7 @@ class Registrar:
         due = due_unix - self.calendar.unix(0)
         key = (due, venue)
         if not self._due[key]:
-            self.engine.at(due, lambda: self._finalize(key), priority=10)
+            self.engine.at(due, lambda: self._finalize(key), priority=Priority.KSD)
         self._due[key].append(trade_id)
 
     def last_due(self) -> int | None:

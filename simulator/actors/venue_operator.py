@@ -62,6 +62,29 @@ class VenueOperator:
             venue.set_fees(t, FeeSchedule(**changed))
 
 
+def appraise_entry(
+    spec: Venue,
+    t: int,
+    value_traded: dict[str, float],
+    rivals: list[FeeSchedule],
+    choice: VenueChoice,
+) -> tuple[int, bool]:
+    """Break-even test of an entrant: a horizon's expected fees, from the value matched per day
+    so far, its expected share and its own fees, against fixed and operating costs. Matched
+    value, not fees received: T+n venues are paid only at settlement. Returns (expected fees,
+    whether it enters)."""
+    assert spec.entry is not None
+    entry = spec.entry
+    value_per_day = sum(value_traded.values()) / max(t / 86_400, 1.0)
+    share = expected_share(spec, rivals, choice)
+    fee_rate = (
+        (spec.fees.maker_bps + spec.fees.taker_bps) / 10_000 * spec.fees.venue_share_bps / 10_000
+    )
+    expected = int(value_per_day * share * fee_rate * entry.horizon_days)
+    costs = entry.fixed_cost_krw + spec.operating_cost_krw_per_day * entry.horizon_days
+    return expected, expected >= costs
+
+
 def expected_share(spec: Venue, rivals: list[FeeSchedule], choice: VenueChoice) -> float:
     """An entrant's share if investors chose by taker fee and brand alone (it has no liquidity
     yet, so this is an optimistic estimate: the network effect works against it)."""

@@ -7,13 +7,13 @@ Rule parameters default to the values of kr-sto-rules.md; every one can be chang
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from simulator import parties
 from simulator.chain.ledger import Ledger
-from simulator.scenario import MarketSpec
-from simulator.scenario import Regime as ScenarioRegime
+from simulator.scenario import FeeSchedule, MarketSpec, Regime
 
 KRW_BN = 1_000_000_000
 KRW_M = 1_000_000
@@ -47,58 +47,52 @@ class Disclosure(IntEnum):
     REGISTRATION_STATEMENT = 2
 
 
-@dataclass(frozen=True)
-class Regime:
-    """The rules in force and their parameters (kr-sto-rules.md defaults)."""
+# The one mapping from the scenario's vocabulary (simulator.scenario, simulator.parties) to the
+# contracts' parameters.
 
-    otc_venue_min_equity: int = 6 * KRW_BN  # KR-LIC-1
-    professional_venue_min_equity: int = 3 * KRW_BN  # KR-LIC-1
-    issuer_account_manager_min_equity: int = 2 * KRW_BN  # KR-LIC-2
-    max_venue_licences: int = 2  # KR-LIC-3
-    small_offering_cap: int = 1 * KRW_BN  # KR-ISS-1
-    tier_two_cap: int = 10 * KRW_BN  # KR-ISS-1
-    retained_share_bps: int = 500  # KR-ISS-2
-    disclosure_threshold_bps: int = 500  # KR-DIS-1
-    subscription_cap_bps: int = 500  # KR-INV-3
-    subscription_cap_krw: int = 3 * KRW_M  # KR-INV-3
-    general_limits: tuple[int, int] = (5 * KRW_M, 10 * KRW_M)  # KR-INV-2: per issuer, per year
-    income_qualified_limits: tuple[int, int] = (10 * KRW_M, 20 * KRW_M)  # KR-INV-2
-    disabled_rules: tuple[str, ...] = ()
+CHAIN_INVESTOR_CLASS = {
+    parties.InvestorClass.GENERAL: InvestorClass.GENERAL,
+    parties.InvestorClass.INCOME_QUALIFIED: InvestorClass.INCOME_QUALIFIED,
+    parties.InvestorClass.PROFESSIONAL: InvestorClass.PROFESSIONAL,
+}
 
-    @classmethod
-    def from_scenario(cls, regime: ScenarioRegime) -> Regime:
-        """The chain's regime for a scenario's (rules switched off, parameters)."""
-        p = regime.params
-        return cls(
-            otc_venue_min_equity=p.otc_venue_min_equity,
-            professional_venue_min_equity=p.professional_venue_min_equity,
-            issuer_account_manager_min_equity=p.issuer_account_manager_min_equity,
-            max_venue_licences=p.max_venue_licences,
-            small_offering_cap=p.small_offering_cap,
-            tier_two_cap=p.tier_two_cap,
-            retained_share_bps=p.retained_share_bps,
-            disclosure_threshold_bps=p.disclosure_threshold_bps,
-            subscription_cap_bps=p.subscription_cap_bps,
-            subscription_cap_krw=p.subscription_cap_krw,
-            general_limits=(p.general_per_issuer_krw, p.general_annual_krw),
-            income_qualified_limits=(
-                p.income_qualified_per_issuer_krw,
-                p.income_qualified_annual_krw,
-            ),
-            disabled_rules=tuple(r for r, on in sorted(regime.rules.items()) if not on),
-        )
 
-    def registry_params(self) -> tuple[int, ...]:
-        return (
-            self.otc_venue_min_equity,
-            self.professional_venue_min_equity,
-            self.issuer_account_manager_min_equity,
-            self.max_venue_licences,
-            self.small_offering_cap,
-            self.tier_two_cap,
-            self.retained_share_bps,
-            self.disclosure_threshold_bps,
-        )
+def registry_params(regime: Regime) -> tuple[int, ...]:
+    """MarketRegistry.Params, in the struct's order (KR-LIC-1..3, KR-ISS-1/2, KR-DIS-1)."""
+    p = regime.params
+    return (
+        p.otc_venue_min_equity,
+        p.professional_venue_min_equity,
+        p.issuer_account_manager_min_equity,
+        p.max_venue_licences,
+        p.small_offering_cap,
+        p.tier_two_cap,
+        p.retained_share_bps,
+        p.disclosure_threshold_bps,
+    )
+
+
+def class_limits(regime: Regime) -> list[tuple[InvestorClass, int, int]]:
+    """InvestorLimitRule.setLimits per class: (class, per issuer, per year) (KR-INV-2)."""
+    p = regime.params
+    return [
+        (InvestorClass.GENERAL, p.general_per_issuer_krw, p.general_annual_krw),
+        (InvestorClass.INCOME_QUALIFIED, p.income_qualified_per_issuer_krw,
+         p.income_qualified_annual_krw),
+    ]  # fmt: skip
+
+
+def disabled_rules(regime: Regime) -> tuple[str, ...]:
+    """Rule IDs switched off, for MarketRegistry.setRuleEnabled."""
+    return tuple(rule for rule, on in sorted(regime.rules.items()) if not on)
+
+
+def fee_schedule_params(fees: FeeSchedule) -> tuple[int, ...]:
+    """Venue.setFeeSchedule's FeeSchedule struct, in its field order."""
+    return (
+        fees.maker_bps, fees.taker_bps, fees.flat_fee, fees.min_fee, fees.listing_fee,
+        fees.venue_share_bps,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -127,21 +121,6 @@ class SettlementCalendarSpec:
     def holiday_days(self) -> list[int]:
         """Holidays as the contract counts days: since 1970-01-01."""
         return [(d - dt.date(1970, 1, 1)).days for d in self.holidays]
-
-
-@dataclass(frozen=True)
-class FeeSchedule:
-    """A venue's fees: basis points of traded value per side, KRW amounts, the venue's share."""
-
-    maker_bps: int = 0
-    taker_bps: int = 0
-    flat_fee: int = 0
-    min_fee: int = 0
-    listing_fee: int = 0
-    venue_share_bps: int = 10_000
-
-    def as_tuple(self) -> tuple[int, ...]:
-        return tuple(asdict(self).values())
 
 
 @dataclass(frozen=True)
@@ -258,7 +237,7 @@ def deploy_market(
     }
 
     registry = ledger.deploy(
-        "MarketRegistry", regulator, ksd, regime.registry_params(), sender=regulator
+        "MarketRegistry", regulator, ksd, registry_params(regime), sender=regulator
     )
     investors = ledger.deploy("InvestorRegistry", regulator, verifier, sender=regulator)
     cash = ledger.deploy("CashToken", bank, sender=bank)
@@ -285,10 +264,7 @@ def deploy_market(
     contracts["InvestorLimitRule"] = ledger.deploy(
         "InvestorLimitRule", registry, investors, regulator, sender=regulator
     )
-    for cls, (per_issuer, annual) in (
-        (InvestorClass.GENERAL, regime.general_limits),
-        (InvestorClass.INCOME_QUALIFIED, regime.income_qualified_limits),
-    ):
+    for cls, per_issuer, annual in class_limits(regime):
         ledger.transact(
             "InvestorLimitRule",
             contracts["InvestorLimitRule"],
@@ -302,13 +278,13 @@ def deploy_market(
         "SubscriptionCapRule",
         registry,
         regulator,
-        regime.subscription_cap_bps,
-        regime.subscription_cap_krw,
+        regime.params.subscription_cap_bps,
+        regime.params.subscription_cap_krw,
         sender=regulator,
     )
     contracts["LockupRule"] = ledger.deploy("LockupRule", registry, ksd, sender=regulator)
     contracts["HolderCapRule"] = ledger.deploy("HolderCapRule", registry, ksd, sender=regulator)
-    for rule_id in regime.disabled_rules:
+    for rule_id in disabled_rules(regime):
         ledger.transact(
             "MarketRegistry", registry, "setRuleEnabled", rule_id, False, sender=regulator
         )
@@ -366,7 +342,9 @@ def deploy_venue(
         spec.professional_only,
         sender=operator,
     )
-    ledger.transact("Venue", venue, "setFeeSchedule", spec.fees.as_tuple(), sender=operator)
+    ledger.transact(
+        "Venue", venue, "setFeeSchedule", fee_schedule_params(spec.fees), sender=operator
+    )
     if spec.settlement_days:
         ledger.transact("Venue", venue, "setSettlementDays", spec.settlement_days, sender=operator)
     ledger.transact("MarketRegistry", registry, "registerVenue", venue, sender=regulator)

@@ -11,6 +11,7 @@ import yaml
 from hypothesis import strategies as st
 
 from simulator.chain.toolchain import PROJECT_ROOT
+from simulator.parties import InvestorClass
 from simulator.scenario import (
     RULE_IDS,
     FeeSchedule,
@@ -22,7 +23,7 @@ from simulator.scenario import (
     parse_scenario,
 )
 
-INVESTOR_CLASSES = ("general", "income_qualified", "professional")
+INVESTOR_CLASSES = tuple(c.value for c in InvestorClass)
 BASELINE = PROJECT_ROOT / "scenarios" / "baseline-2027.yaml"
 
 

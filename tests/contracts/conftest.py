@@ -11,6 +11,7 @@ import pytest
 from simulator.chain.deploy import (
     FAR_FUTURE,
     KRW_BN,
+    UNLIMITED,
     InvestorClass,
     IssueSpec,
     Licence,
@@ -21,7 +22,6 @@ from simulator.chain.ledger import Ledger, TxResult
 from simulator.chain.orders import NO_EXPIRY, Order, OrderKey, register_key_call
 from simulator.errors import RuleViolation
 
-MAX = 2**256 - 1
 PRICE = 5_000  # KRW per token of the scene's issue
 QUANTITY = 100_000
 
@@ -86,7 +86,9 @@ class Scene:
 
     def fund(self, account: str, krw: int, venue: str = "NXT") -> None:
         self.tx("CashToken", self.market.cash, "mint", account, krw, sender=self.bank)
-        self.tx("CashToken", self.market.cash, "approve", self.venue(venue), MAX, sender=account)
+        self.tx(
+            "CashToken", self.market.cash, "approve", self.venue(venue), UNLIMITED, sender=account
+        )
 
     def mint(self, to: str, amount: int, token: str | None = None) -> TxResult:
         return self.tx("SecurityToken", token or self.token, "mint", to, amount, sender=self.issuer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.chain.deploy import FeeSchedule
+from simulator.chain.deploy import FeeSchedule, fee_schedule_params
 from simulator.chain.orders import OrderKey, order_digest
 from simulator.errors import ContractRevert
 
@@ -22,6 +22,7 @@ def _holder_and_buyer(scene: Scene, tokens: int = 500) -> tuple[str, str]:
     return holder, buyer
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_obs1_a_venue_cannot_sell_a_holders_tokens_without_the_holders_order(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     buy = scene.order(buyer, True, 500, limit=1)
@@ -44,6 +45,7 @@ def test_obs1_a_venue_cannot_sell_a_holders_tokens_without_the_holders_order(sce
     assert exc.value.error == "NotAVenue"
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_obs1_a_real_order_does_not_stretch_to_a_lower_price_or_a_larger_quantity(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     sell = scene.order(holder, False, 10, limit=PRICE)
@@ -60,6 +62,7 @@ def test_obs1_a_real_order_does_not_stretch_to_a_lower_price_or_a_larger_quantit
     assert scene.balance(holder) == 500
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_the_cash_side_is_bound_by_the_buyers_limit(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     buy = scene.order(buyer, True, 10, limit=PRICE)
@@ -72,6 +75,7 @@ def test_the_cash_side_is_bound_by_the_buyers_limit(scene: Scene):
     assert scene.cash(buyer) == before
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_partial_fills_never_exceed_the_order_and_replays_are_refused(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     buy = scene.order(buyer, True, 10)
@@ -88,6 +92,7 @@ def test_partial_fills_never_exceed_the_order_and_replays_are_refused(scene: Sce
     assert scene.call("Venue", scene.venue(), "filledOf", digest) == 10
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_an_expired_order_fills_nothing(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     expired = scene.order(buyer, True, 10, expiry=scene.ledger.timestamp() - 60)
@@ -98,6 +103,7 @@ def test_an_expired_order_fills_nothing(scene: Scene):
     )
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_a_cancelled_order_fills_nothing_and_only_its_holder_cancels_it(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     buy, sell = scene.order(buyer, True, 10), scene.order(holder, False, 10)
@@ -110,12 +116,19 @@ def test_a_cancelled_order_fills_nothing_and_only_its_holder_cancels_it(scene: S
     assert scene.balance(buyer) == 0
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_fees_never_exceed_the_schedule_the_order_was_signed_under(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     buy = scene.order(buyer, True, 10, fees=(10, 0, 0))  # 0.1% at most
     sell = scene.order(holder, False, 10, fees=(10, 0, 0))
     dearer = FeeSchedule(maker_bps=100, taker_bps=100, venue_share_bps=10_000)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", dearer.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue",
+        scene.venue(),
+        "setFeeSchedule",
+        fee_schedule_params(dearer),
+        sender=scene.operator(),
+    )
     before = (scene.cash(buyer), scene.cash(holder))
     assert refused(scene.settle([scene.matched(buy, sell, 10)])) == (
         "KR-LED-2",
@@ -123,10 +136,17 @@ def test_fees_never_exceed_the_schedule_the_order_was_signed_under(scene: Scene)
     )
     assert (scene.cash(buyer), scene.cash(holder)) == before
     cheaper = FeeSchedule(maker_bps=5, taker_bps=10, venue_share_bps=10_000)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", cheaper.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue",
+        scene.venue(),
+        "setFeeSchedule",
+        fee_schedule_params(cheaper),
+        sender=scene.operator(),
+    )
     assert scene.settle([scene.matched(buy, sell, 10)]).named("TradeSettled")
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_an_order_for_one_venue_does_not_fill_on_another(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     buy = scene.order(buyer, True, 10, venue="KDX")
@@ -137,6 +157,7 @@ def test_an_order_for_one_venue_does_not_fill_on_another(scene: Scene):
     )
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_sides_and_tokens_must_match_the_orders(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     sell_as_buy = scene.order(holder, True, 10)
@@ -153,6 +174,7 @@ def test_sides_and_tokens_must_match_the_orders(scene: Scene):
     )
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_a_holder_may_sign_with_its_own_account_key_or_withdraw_its_order_key(scene: Scene):
     holder, buyer = _holder_and_buyer(scene)
     scene.tx(

@@ -16,6 +16,7 @@ def _holding(scene: Scene, investor: str, amount: int = 100) -> None:
     scene.mint(investor, amount)
 
 
+@pytest.mark.rule("KR-INV-1")
 def test_kr_inv_1_only_verified_investors_receive(scene: Scene):
     a = scene.investors[0]
     _holding(scene, a)
@@ -28,6 +29,7 @@ def test_kr_inv_1_only_verified_investors_receive(scene: Scene):
     assert scene.balance(stranger) == 1
 
 
+@pytest.mark.rule("KR-INV-1")
 def test_kr_inv_1_expired_kyc_and_frozen_investors(scene: Scene):
     a, b = scene.investors[:2]
     _holding(scene, a)
@@ -44,6 +46,7 @@ def test_kr_inv_1_expired_kyc_and_frozen_investors(scene: Scene):
     expect_rule(exc, "KR-INV-1", "investor-frozen")
 
 
+@pytest.mark.rule("KR-INV-2")
 def test_kr_inv_2_per_issuer_limit_for_general_investors(scene: Scene):
     buyer = scene.investors[0]
     scene.registry("setRuleEnabled", "KR-INV-3", False)
@@ -53,6 +56,7 @@ def test_kr_inv_2_per_issuer_limit_for_general_investors(scene: Scene):
     expect_rule(exc, "KR-INV-2", "issuer-limit-exceeded")
 
 
+@pytest.mark.rule("KR-INV-2")
 def test_kr_inv_2_annual_limit_resets_at_korean_new_year(scene: Scene):
     buyer = scene.investors[0]
     rule = scene.market.contracts["InvestorLimitRule"]
@@ -73,6 +77,7 @@ def test_kr_inv_2_annual_limit_resets_at_korean_new_year(scene: Scene):
     scene.mint(buyer, 1)
 
 
+@pytest.mark.rule("KR-INV-2")
 def test_kr_inv_2_professionals_are_unlimited(scene: Scene):
     pro = scene.investors[0]
     scene.verify(pro, InvestorClass.PROFESSIONAL)
@@ -81,6 +86,7 @@ def test_kr_inv_2_professionals_are_unlimited(scene: Scene):
     assert scene.balance(pro) == 4_000
 
 
+@pytest.mark.rule("KR-DIS-1")
 def test_kr_dis_1_large_holder_must_disclose_before_selling(scene: Scene):
     big, other = scene.investors[:2]
     scene.verify(big, InvestorClass.PROFESSIONAL)
@@ -93,6 +99,7 @@ def test_kr_dis_1_large_holder_must_disclose_before_selling(scene: Scene):
     scene.tx("SecurityToken", scene.token, "transfer", other, 1, sender=big)
 
 
+@pytest.mark.rule("KR-DIS-1")
 def test_kr_dis_1_holder_at_5pct_is_exempt(scene: Scene):
     holder, other = scene.investors[:2]
     scene.verify(holder, InvestorClass.PROFESSIONAL)
@@ -101,6 +108,7 @@ def test_kr_dis_1_holder_at_5pct_is_exempt(scene: Scene):
     scene.tx("SecurityToken", scene.token, "transfer", other, 1, sender=holder)
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_kr_led_2_frozen_amount_never_leaves_not_even_to_oneself(scene: Scene):
     a, b = scene.investors[:2]
     _holding(scene, a, 100)
@@ -113,6 +121,7 @@ def test_kr_led_2_frozen_amount_never_leaves_not_even_to_oneself(scene: Scene):
     assert scene.balance(a) == 60
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_kr_led_2_frozen_address(scene: Scene):
     a, b = scene.investors[:2]
     _holding(scene, a)
@@ -122,6 +131,7 @@ def test_kr_led_2_frozen_address(scene: Scene):
     expect_rule(exc, "KR-LED-2", "address-frozen")
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_kr_led_2_forced_transfer_only_by_registrar_and_recorded(scene: Scene):
     a, b = scene.investors[:2]
     _holding(scene, a, 100)
@@ -152,6 +162,7 @@ def test_kr_led_2_forced_transfer_only_by_registrar_and_recorded(scene: Scene):
     assert scene.call("SecurityToken", scene.token, "frozenAmount", a) == 0
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_kr_led_2_forced_transfer_still_needs_a_verified_receiver(scene: Scene):
     a = scene.investors[0]
     _holding(scene, a)
@@ -169,6 +180,7 @@ def test_kr_led_2_forced_transfer_still_needs_a_verified_receiver(scene: Scene):
     expect_rule(exc, "KR-INV-1", "investor-not-verified")
 
 
+@pytest.mark.rule("STO-LOCKUP")
 def test_lockup_rule(scene: Scene):
     a, b = scene.investors[:2]
     _holding(scene, a)
@@ -188,6 +200,7 @@ def test_lockup_rule(scene: Scene):
     scene.tx("SecurityToken", scene.token, "transfer", b, 1, sender=a)
 
 
+@pytest.mark.rule("STO-HOLDERCAP")
 def test_holder_cap_rule(scene: Scene):
     a, b, c = scene.investors[:3]
     holders = scene.call("SecurityToken", scene.token, "holderCount")

@@ -26,6 +26,7 @@ def _parties(scene: Scene) -> tuple[str, str]:
     return seller, buyer
 
 
+@pytest.mark.rule("KR-INV-2")
 def test_obs5_a_zero_price_trade_is_refused_and_the_limit_still_holds(scene: Scene):
     seller, buyer = _parties(scene)
     limits = scene.market.contracts["InvestorLimitRule"]
@@ -52,6 +53,7 @@ def test_obs5_a_zero_quantity_trade_puts_no_print_on_the_record(scene: Scene):
     assert _error_of(tx.named("TradeFailed")[0].args, "TradeZeroQuantity(uint256)")
 
 
+@pytest.mark.rule("KR-SEP-1")
 def test_obs6_a_listed_token_cannot_be_sent_back_to_requested(scene: Scene):
     seller, buyer = _parties(scene)
     with pytest.raises(ContractRevert) as exc:
@@ -66,6 +68,7 @@ def test_obs6_a_listed_token_cannot_be_sent_back_to_requested(scene: Scene):
     assert _error_of(tx.named("TradeFailed")[0].args, "TokenNotListed(address)"), "not KR-SEP-1"
 
 
+@pytest.mark.rule("KR-LED-2")
 def test_obs7_an_address_frozen_on_the_token_cannot_receive(scene: Scene):
     seller, buyer = _parties(scene)
     scene.tx("SecurityToken", scene.token, "setAddressFrozen", buyer, True, sender=scene.ksd)

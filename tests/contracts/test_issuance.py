@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.chain.deploy import Disclosure
+from simulator.chain.deploy import Disclosure, InvestorClass
 from simulator.errors import RuleViolation
 
 from .conftest import PRICE, QUANTITY, Scene, expect_rule
 
 
+@pytest.mark.rule("KR-SET-2")
 def test_kr_set_2_never_beyond_the_registered_quantity(scene: Scene):
     scene.registry("setRuleEnabled", "KR-INV-3", False)
     scene.registry("setRuleEnabled", "KR-INV-2", False)
@@ -22,6 +23,7 @@ def test_kr_set_2_never_beyond_the_registered_quantity(scene: Scene):
     expect_rule(exc, "KR-SET-2", "exceeds-registered-quantity")
 
 
+@pytest.mark.rule("KR-SET-2")
 def test_kr_set_2_unregistered_token_cannot_mint(scene: Scene):
     token = scene.ledger.deploy(
         "SecurityToken",
@@ -37,6 +39,7 @@ def test_kr_set_2_unregistered_token_cannot_mint(scene: Scene):
     expect_rule(exc, "KR-SET-2", "issue-not-registered")
 
 
+@pytest.mark.rule("KR-ISS-1")
 @pytest.mark.parametrize(
     ("quantity", "disclosure", "professional_only", "refusal"),
     [
@@ -61,6 +64,7 @@ def test_kr_iss_1_offering_tiers(scene: Scene, quantity, disclosure, professiona
         expect_rule(exc, "KR-ISS-1", refusal)
 
 
+@pytest.mark.rule("KR-ISS-2")
 def test_kr_iss_2_retained_share_first_then_locked(scene: Scene):
     token = scene.new_issue("T2")
     with pytest.raises(RuleViolation) as exc:
@@ -75,6 +79,7 @@ def test_kr_iss_2_retained_share_first_then_locked(scene: Scene):
     scene.tx("SecurityToken", token, "transfer", scene.investors[1], 1, sender=scene.issuer)
 
 
+@pytest.mark.rule("KR-INV-3")
 def test_kr_inv_3_subscription_cap_is_min_of_5pct_and_3m(scene: Scene):
     # 5% of a 500 m offering is 25 m, so the 3 m cap binds: 600 tokens at 5,000 KRW
     buyer = scene.investors[0]
@@ -87,6 +92,7 @@ def test_kr_inv_3_subscription_cap_is_min_of_5pct_and_3m(scene: Scene):
     expect_rule(exc, "KR-INV-3", "subscription-cap-exceeded")
 
 
+@pytest.mark.rule("KR-INV-3")
 def test_kr_inv_3_small_offering_binds_at_5pct(scene: Scene):
     token = scene.new_issue("T3", quantity=1_000, price=10_000)  # 10 m offering: 5% = 500,000 KRW
     scene.mint(scene.issuer, 50, token=token)
@@ -94,3 +100,22 @@ def test_kr_inv_3_small_offering_binds_at_5pct(scene: Scene):
     with pytest.raises(RuleViolation) as exc:
         scene.mint(scene.investors[0], 1, token=token)
     expect_rule(exc, "KR-INV-3", "subscription-cap-exceeded")
+
+
+@pytest.mark.rule("KR-INV-3", "KR-SET-2")
+def test_kr_inv_3_an_underwriter_taking_up_unsold_units_is_no_subscription(scene: Scene):
+    """A firm commitment: the underwriter takes up what did not sell, beyond any investor's cap;
+    every investor stays capped, and KR-SET-2 still bounds the whole issue."""
+    underwriter = scene.spare[0]
+    scene.registry("registerFirm", underwriter, 500 * 10**9, 7, sender=scene.regulator)
+    scene.verify(underwriter, InvestorClass.PROFESSIONAL)
+    token = scene.new_issue("T4", quantity=1_000, price=10_000, underwriter=underwriter)
+    scene.mint(scene.issuer, 50, token=token)
+    scene.mint(underwriter, 800, token=token)  # far above 5% of the offering
+    assert scene.balance(underwriter, token) == 800
+    with pytest.raises(RuleViolation) as exc:
+        scene.mint(scene.investors[0], 51, token=token)
+    expect_rule(exc, "KR-INV-3", "subscription-cap-exceeded")
+    with pytest.raises(RuleViolation) as exc:
+        scene.mint(underwriter, 151, token=token)
+    expect_rule(exc, "KR-SET-2", "exceeds-registered-quantity")

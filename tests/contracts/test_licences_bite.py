@@ -26,6 +26,7 @@ def _accept_deferred(scene: Scene, buyer: str, seller: str) -> tuple[int, int]:
     return accepted["tradeId"], accepted["due"]
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_obs3_a_venue_whose_operator_lost_its_licence_settles_nothing_new(scene: Scene):
     seller, buyer = _parties(scene)
     tx = scene.registry("revokeLicence", scene.operator(), int(Licence.OTC_VENUE))
@@ -34,6 +35,7 @@ def test_obs3_a_venue_whose_operator_lost_its_licence_settles_nothing_new(scene:
     assert scene.balance(buyer) == 0
 
 
+@pytest.mark.rule("KR-LIC-2")
 def test_obs3_an_account_manager_whose_licence_was_revoked_mints_nothing(scene: Scene):
     scene.mint(scene.investors[0], 10)
     scene.registry("revokeLicence", scene.issuer, int(Licence.ISSUER_ACCOUNT_MANAGER))
@@ -43,6 +45,7 @@ def test_obs3_an_account_manager_whose_licence_was_revoked_mints_nothing(scene: 
     assert scene.balance(scene.investors[0]) == 10
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_obs3_a_venue_can_be_suspended_and_reinstated(scene: Scene):
     seller, buyer = _parties(scene)
     with pytest.raises(ContractRevert):  # the regulator's power, not the operator's
@@ -54,6 +57,7 @@ def test_obs3_a_venue_can_be_suspended_and_reinstated(scene: Scene):
     assert scene.trade(buyer, seller, 10).named("TradeSettled")
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_obs3_a_venue_can_be_deregistered_for_good(scene: Scene):
     seller, buyer = _parties(scene)
     assert scene.registry("deregisterVenue", scene.venue()).named("VenueDeregistered")
@@ -64,6 +68,7 @@ def test_obs3_a_venue_can_be_deregistered_for_good(scene: Scene):
     assert exc.value.error == "VenueStatusInvalid"
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_pending_trades_of_a_venue_that_lost_its_licence_still_settle(scene: Scene):
     seller, buyer = _parties(scene)
     trade_id, due = _accept_deferred(scene, buyer, seller)
@@ -75,6 +80,7 @@ def test_pending_trades_of_a_venue_that_lost_its_licence_still_settle(scene: Sce
     assert scene.balance(buyer) == 10
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_pending_trades_of_a_deregistered_venue_fail(scene: Scene):
     seller, buyer = _parties(scene)
     trade_id, due = _accept_deferred(scene, buyer, seller)

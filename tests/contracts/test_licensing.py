@@ -20,6 +20,7 @@ def _free_a_venue_slot(scene: Scene) -> None:
     scene.registry("revokeLicence", scene.operator("KDX"), int(Licence.OTC_VENUE))
 
 
+@pytest.mark.rule("KR-SEP-2")
 def test_kr_sep_2_issuer_cannot_get_a_distribution_licence(scene: Scene):
     _free_a_venue_slot(scene)
     with pytest.raises(RuleViolation) as exc:
@@ -27,6 +28,7 @@ def test_kr_sep_2_issuer_cannot_get_a_distribution_licence(scene: Scene):
     expect_rule(exc, "KR-SEP-2", "issuer-cannot-distribute")
 
 
+@pytest.mark.rule("KR-SEP-2")
 def test_kr_sep_2_distributor_cannot_get_an_issuance_licence(scene: Scene):
     with pytest.raises(RuleViolation) as exc:
         scene.registry(
@@ -35,6 +37,7 @@ def test_kr_sep_2_distributor_cannot_get_an_issuance_licence(scene: Scene):
     expect_rule(exc, "KR-SEP-2", "distributor-cannot-issue")
 
 
+@pytest.mark.rule("KR-SEP-2")
 def test_kr_sep_2_one_side_only_is_allowed_and_the_switch_turns_it_off(scene: Scene):
     firm = _firm(scene, 3 * KRW_BN)
     scene.registry("grantLicence", firm, int(Licence.SECURITIES_ACCOUNT_MANAGER))
@@ -43,6 +46,7 @@ def test_kr_sep_2_one_side_only_is_allowed_and_the_switch_turns_it_off(scene: Sc
     scene.registry("grantLicence", scene.operator("NXT"), int(Licence.SECURITIES_ACCOUNT_MANAGER))
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_kr_lic_1_venue_needs_6bn_equity(scene: Scene):
     _free_a_venue_slot(scene)
     firm = _firm(scene, 5 * KRW_BN)
@@ -53,6 +57,7 @@ def test_kr_lic_1_venue_needs_6bn_equity(scene: Scene):
     scene.registry("grantLicence", firm, int(Licence.OTC_VENUE))
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_kr_lic_1_professional_venue_needs_3bn(scene: Scene):
     _free_a_venue_slot(scene)
     firm = _firm(scene, 2 * KRW_BN)
@@ -63,6 +68,7 @@ def test_kr_lic_1_professional_venue_needs_3bn(scene: Scene):
     scene.registry("grantLicence", firm, int(Licence.PROFESSIONAL_VENUE))
 
 
+@pytest.mark.rule("KR-LIC-1")
 def test_kr_lic_1_unlicensed_operator_cannot_register_a_venue(scene: Scene):
     firm = _firm(scene, 10 * KRW_BN)
     m = scene.market
@@ -74,6 +80,7 @@ def test_kr_lic_1_unlicensed_operator_cannot_register_a_venue(scene: Scene):
     expect_rule(exc, "KR-LIC-1", "operator-not-licensed")
 
 
+@pytest.mark.rule("KR-LIC-2")
 def test_kr_lic_2_issuer_account_manager_needs_2bn(scene: Scene):
     firm = _firm(scene, KRW_BN)
     with pytest.raises(RuleViolation) as exc:
@@ -83,6 +90,7 @@ def test_kr_lic_2_issuer_account_manager_needs_2bn(scene: Scene):
     scene.registry("grantLicence", firm, int(Licence.ISSUER_ACCOUNT_MANAGER))
 
 
+@pytest.mark.rule("KR-LIC-2")
 def test_kr_lic_2_issuer_without_licence_registers_through_a_securities_firm(scene: Scene):
     issuer, securities_firm = scene.spare[0], scene.spare[1]
     scene.registry("registerFirm", issuer, KRW_BN, 0)
@@ -110,6 +118,7 @@ def test_kr_lic_2_issuer_without_licence_registers_through_a_securities_firm(sce
     scene.tx("SecurityToken", token, "mint", issuer, 50, sender=securities_firm)
 
 
+@pytest.mark.rule("KR-LIC-3")
 def test_kr_lic_3_at_most_two_venue_licences(scene: Scene):
     firm = _firm(scene, 10 * KRW_BN)
     assert scene.call("MarketRegistry", scene.market.registry, "venueLicenceCount") == 2

@@ -20,7 +20,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from simulator.chain.deploy import KRW_BN, FeeSchedule, InvestorClass, Licence
+from simulator.chain.deploy import (
+    KRW_BN,
+    UNLIMITED,
+    FeeSchedule,
+    InvestorClass,
+    Licence,
+    fee_schedule_params,
+)
 from simulator.errors import ContractRevert, RuleViolation
 
 from ..hypothesis_profiles import stateful_settings
@@ -240,7 +247,7 @@ class MarketMachine(ConsentRules, RuleBasedStateMachine):
             "Venue",
             self.s.venue(venue),
             "setFeeSchedule",
-            fees.as_tuple(),
+            fee_schedule_params(fees),
             sender=self.s.operator(venue),
         )
 
@@ -323,7 +330,7 @@ def test_market_invariants_hold_under_random_operations(scene: Scene):
             scene.market.cash,
             "approve",
             scene.venue("KDX"),
-            2**256 - 1,
+            UNLIMITED,
             sender=investor,
         )
     MarketMachine.scene = scene

@@ -67,6 +67,7 @@ def test_obs2_finalize_repeating_a_deferred_trade_settles_it_once(scene: Scene):
     assert scene.call("Venue", scene.venue(), "tradeStatus", trade_id) == 2  # Settled
 
 
+@pytest.mark.rule("KR-SET-1")
 def test_obs4_the_operator_cannot_make_itself_settlement_agent(scene: Scene):
     operator = scene.operator()
     with pytest.raises(ContractRevert) as exc:
@@ -83,6 +84,7 @@ def test_obs4_the_operator_cannot_make_itself_settlement_agent(scene: Scene):
     expect_rule(refused, "KR-SET-1", "not-registrar")
 
 
+@pytest.mark.rule("KR-SET-1")
 def test_obs4_the_due_date_comes_from_the_cycle_and_ksds_calendar(scene: Scene):
     operator, calendar = scene.operator(), scene.market.calendar
     scene.tx("Venue", scene.venue(), "setSettlementDays", 2, sender=operator)

@@ -11,6 +11,7 @@ from simulator.chain.deploy import (
     Licence,
     VenueSpec,
     deploy_venue,
+    fee_schedule_params,
 )
 from simulator.errors import ContractRevert, RuleViolation
 
@@ -30,6 +31,7 @@ def _listing_request(scene: Scene, token: str, venue: str = "NXT") -> None:
     scene.tx("Venue", scene.venue(venue), "requestListing", token, sender=scene.issuer)
 
 
+@pytest.mark.rule("KR-SEP-1")
 @pytest.mark.parametrize("party", ["issuer", "underwriter", "arranger", "settlor"])
 def test_kr_sep_1_venue_refuses_a_related_partys_token(scene: Scene, party: str):
     group = 7
@@ -49,6 +51,7 @@ def test_kr_sep_1_venue_refuses_a_related_partys_token(scene: Scene, party: str)
     scene.tx("Venue", scene.venue("KDX"), "acceptListing", token, sender=scene.operator("KDX"))
 
 
+@pytest.mark.rule("KR-SEP-1")
 def test_kr_sep_1_checked_again_at_settlement(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     scene.registry("setGroup", scene.issuer, 9)
@@ -57,6 +60,7 @@ def test_kr_sep_1_checked_again_at_settlement(scene: Scene):
     assert scene.balance(buyer) == 0
 
 
+@pytest.mark.rule("KR-SEP-1")
 def test_kr_sep_1_switched_off_allows_own_listing(scene: Scene):
     scene.registry("setRuleEnabled", "KR-SEP-1", False)
     scene.registry("setGroup", scene.issuer, 9)
@@ -87,6 +91,7 @@ def test_dvp_trade_settles_both_legs_at_t0(scene: Scene):
     assert scene.cash(buyer) == 2_000_000 - 10 * PRICE
 
 
+@pytest.mark.rule("KR-MKT-1")
 def test_kr_mkt_1_operator_never_trades_for_its_own_account(scene: Scene):
     seller, _ = _seller_and_buyer(scene)
     operator = scene.operator()
@@ -96,30 +101,35 @@ def test_kr_mkt_1_operator_never_trades_for_its_own_account(scene: Scene):
     assert scene.balance(operator) == 0
 
 
+@pytest.mark.rule("KR-MKT-1")
 def test_kr_mkt_1_no_self_trade(scene: Scene):
     seller, _ = _seller_and_buyer(scene)
     scene.fund(seller, 1_000_000)
     assert refused(scene.trade(seller, seller, 1)) == ("KR-MKT-1", "self-trade")
 
 
+@pytest.mark.rule("KR-MKT-2")
 def test_kr_mkt_2_no_credit(scene: Scene):
     seller, buyer = _seller_and_buyer(scene, krw=49_999)
     assert refused(scene.trade(buyer, seller, 10)) == ("KR-MKT-2", "insufficient-cash")
     assert scene.balance(buyer) == 0 and scene.cash(buyer) == 49_999
 
 
+@pytest.mark.rule("KR-MKT-2")
 def test_kr_mkt_2_no_short_selling(scene: Scene):
     seller, buyer = _seller_and_buyer(scene, tokens=5)
     assert refused(scene.trade(buyer, seller, 6)) == ("KR-MKT-2", "insufficient-tokens")
     assert scene.balance(seller) == 5
 
 
+@pytest.mark.rule("KR-MKT-2")
 def test_kr_mkt_2_cash_must_be_committed_to_the_venue(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     scene.tx("CashToken", scene.market.cash, "approve", scene.venue(), 0, sender=buyer)
     assert refused(scene.trade(buyer, seller, 1)) == ("KR-MKT-2", "cash-not-committed")
 
 
+@pytest.mark.rule("KR-SET-3")
 def test_kr_set_3_a_refused_token_leg_moves_no_cash(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     scene.tx(
@@ -131,13 +141,17 @@ def test_kr_set_3_a_refused_token_leg_moves_no_cash(scene: Scene):
     assert scene.balance(seller) == 100
 
 
+@pytest.mark.rule("KR-SET-3")
 def test_kr_set_3_fee_larger_than_proceeds_refuses_the_trade(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     fees = FeeSchedule(flat_fee=PRICE + 1)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", fees.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue", scene.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=scene.operator()
+    )
     assert refused(scene.trade(buyer, seller, 1)) == ("KR-SET-3", "fee-exceeds-proceeds")
 
 
+@pytest.mark.rule("KR-MKT-2")
 def test_a_batch_settles_the_good_trades_and_reports_the_bad(scene: Scene):
     seller, buyer = _seller_and_buyer(scene)
     trades = [
@@ -152,6 +166,7 @@ def test_a_batch_settles_the_good_trades_and_reports_the_bad(scene: Scene):
     assert scene.balance(buyer) == 15
 
 
+@pytest.mark.rule("KR-SET-1")
 def test_kr_set_1_deferred_settlement_is_finalized_by_ksd_on_the_due_date(scene: Scene):
     venue = scene.venue()
     scene.tx("Venue", venue, "setSettlementDays", 2, sender=scene.operator())
@@ -173,6 +188,7 @@ def test_kr_set_1_deferred_settlement_is_finalized_by_ksd_on_the_due_date(scene:
     assert scene.balance(buyer) == 10 and scene.cash(seller) == 10 * PRICE
 
 
+@pytest.mark.rule("KR-SET-1")
 def test_kr_set_1_a_deferred_trade_fails_at_settlement_if_the_cash_is_gone(scene: Scene):
     venue = scene.venue()
     scene.tx("Venue", venue, "setSettlementDays", 2, sender=scene.operator())
@@ -186,6 +202,7 @@ def test_kr_set_1_a_deferred_trade_fails_at_settlement_if_the_cash_is_gone(scene
     assert scene.balance(seller) == 100
 
 
+@pytest.mark.rule("KR-INV-4")
 def test_kr_inv_4_professional_only_venue(scene: Scene):
     scene.registry(
         "setParams", (6 * KRW_BN, 3 * KRW_BN, 2 * KRW_BN, 3, KRW_BN, 10 * KRW_BN, 500, 500)
@@ -225,7 +242,9 @@ def test_fees_follow_the_schedule_and_split_between_venue_and_registrar(scene: S
     fees = FeeSchedule(
         maker_bps=10, taker_bps=30, flat_fee=100, min_fee=500, listing_fee=0, venue_share_bps=8_000
     )
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", fees.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue", scene.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=scene.operator()
+    )
     seller, buyer = _seller_and_buyer(scene, tokens=200)
     value = 100 * PRICE  # 500,000 KRW
     tx = scene.trade(buyer, seller, 100, maker=True)
@@ -252,7 +271,9 @@ def test_fees_follow_the_schedule_and_split_between_venue_and_registrar(scene: S
 
 def test_listing_fee_is_paid_by_the_issuer(scene: Scene):
     fees = FeeSchedule(listing_fee=1_000_000, venue_share_bps=10_000)
-    scene.tx("Venue", scene.venue(), "setFeeSchedule", fees.as_tuple(), sender=scene.operator())
+    scene.tx(
+        "Venue", scene.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=scene.operator()
+    )
     token = scene.new_issue("LST")
     scene.fund(scene.issuer, 1_000_000)
     _listing_request(scene, token)

@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from simulator import rules
 from simulator.chain.deploy import (
+    CHAIN_INVESTOR_CLASS,
     FAR_FUTURE,
     KRW_BN,
     Disclosure,
@@ -20,8 +22,8 @@ from simulator.chain.deploy import (
     Licence,
     VenueSpec,
     deploy_venue,
+    registry_params,
 )
-from simulator.chain.deploy import Regime as ChainRegime
 from simulator.errors import RuleViolation
 from simulator.scenario import Regime, RegimeParams
 from simulator.testing import strategies as sts
@@ -30,11 +32,7 @@ from ..contracts.conftest import PRICE, QUANTITY, Scene, refused
 from ..hypothesis_profiles import example_settings
 
 REGIME = Regime()  # the deployed market runs the domain defaults
-CLASS_IDS = {
-    "general": InvestorClass.GENERAL,
-    "income_qualified": InvestorClass.INCOME_QUALIFIED,
-    "professional": InvestorClass.PROFESSIONAL,
-}
+CLASS_IDS = CHAIN_INVESTOR_CLASS
 examples = example_settings(15)
 
 
@@ -61,6 +59,7 @@ def view(decision: tuple[bool, str, str]) -> rules.Decision:
     return rules.ALLOW if allowed else rules.Decision(False, rule_id, reason)
 
 
+@pytest.mark.rule("KR-INV-2")
 @example(investor_class="general", prior=5_005_000, value=999_998)  # a refused first purchase
 @examples
 @given(
@@ -88,6 +87,7 @@ def test_kr_inv_2_limits_agree(scene: Scene, investor_class: str, prior: int, va
         assert chain == spec
 
 
+@pytest.mark.rule("KR-INV-3")
 @examples
 @given(value=sts.krw(6 * 10**6, 1), subscribed_units=st.integers(0, 700))
 def test_kr_inv_3_subscription_cap_agrees(scene: Scene, value: int, subscribed_units: int):
@@ -105,6 +105,7 @@ def test_kr_inv_3_subscription_cap_agrees(scene: Scene, value: int, subscribed_u
         assert chain == rules.subscription(REGIME, subscribed, value, QUANTITY * PRICE)
 
 
+@pytest.mark.rule("KR-ISS-1")
 @examples
 @given(
     small_cap=sts.krw(2 * KRW_BN, 1),
@@ -132,6 +133,7 @@ def test_kr_iss_1_offering_tiers_agree(
         )
 
 
+@pytest.mark.rule("KR-SEP-1")
 @examples
 @given(
     groups=st.lists(st.integers(0, 2), min_size=4, max_size=4),
@@ -157,6 +159,7 @@ def test_kr_sep_1_separation_agrees(scene: Scene, groups: list[int], roles: set[
         assert listing == spec
 
 
+@pytest.mark.rule("KR-SEP-2", "KR-LIC-1", "KR-LIC-2", "KR-LIC-3")
 @examples
 @given(
     equity=sts.krw(8 * KRW_BN, 0),
@@ -197,6 +200,7 @@ def test_licensing_kr_sep_2_kr_lic_1_kr_lic_2_kr_lic_3_agree(
         assert chain == rules.first_refusal(*checks)
 
 
+@pytest.mark.rule("KR-MKT-1", "KR-MKT-2")
 @examples
 @given(
     cash=sts.krw(200_000),
@@ -217,9 +221,8 @@ def test_kr_mkt_1_and_kr_mkt_2_trades_agree(
         chain = rules.Decision(False, *refused(tx)) if tx.named("TradeFailed") else rules.ALLOW
         spec = rules.first_refusal(
             rules.own_account(REGIME, buyer, seller, {s.operator()}),
-            rules.no_credit(
-                REGIME, "buy", s.cash(buyer) if chain.allowed else before[1], quantity * PRICE, 0, 0
-            ),
+            # KR-MKT-2 looks at the cash the buyer has when it trades, not what is left after
+            rules.no_credit(REGIME, "buy", before[1], quantity * PRICE, 0, 0),
             rules.no_credit(REGIME, "sell", 0, 0, tokens, quantity),
         )
         assert chain == spec
@@ -227,6 +230,7 @@ def test_kr_mkt_1_and_kr_mkt_2_trades_agree(
             assert (s.balance(buyer), s.cash(buyer), s.balance(seller), s.cash(seller)) == before
 
 
+@pytest.mark.rule("KR-DIS-1")
 @examples
 @given(holding=st.integers(4_990, 5_010), disclosed=st.booleans())
 def test_kr_dis_1_disclosure_agrees(scene: Scene, holding: int, disclosed: bool):
@@ -241,6 +245,7 @@ def test_kr_dis_1_disclosure_agrees(scene: Scene, holding: int, disclosed: bool)
         assert chain == rules.disclosure(REGIME, holding, QUANTITY, disclosed)
 
 
+@pytest.mark.rule("KR-SET-2", "KR-ISS-2")
 @examples
 @given(extra=st.integers(-3, 3))
 def test_kr_set_2_and_kr_iss_2_issuance_agrees(scene: Scene, extra: int):
@@ -260,6 +265,7 @@ def test_kr_set_2_and_kr_iss_2_issuance_agrees(scene: Scene, extra: int):
         )
 
 
+@pytest.mark.rule("KR-INV-1")
 @examples
 @given(verified=st.booleans(), frozen=st.booleans(), expired=st.booleans())
 def test_kr_inv_1_eligibility_agrees(scene: Scene, verified: bool, frozen: bool, expired: bool):
@@ -294,6 +300,7 @@ def test_kr_inv_1_eligibility_agrees(scene: Scene, verified: bool, frozen: bool,
         assert moved == chain
 
 
+@pytest.mark.rule("KR-SET-1", "KR-SET-3")
 @examples
 @given(days_waited=st.integers(0, 4), cash_gone=st.booleans())
 def test_kr_set_1_and_kr_set_3_deferred_settlement_agrees(
@@ -324,6 +331,7 @@ def test_kr_set_1_and_kr_set_3_deferred_settlement_agrees(
         assert rules.dvp(not failed, not failed).allowed == (not failed)
 
 
+@pytest.mark.rule("KR-LED-2")
 @examples
 @given(caller=st.sampled_from(["registrar", "issuer", "investor", "operator"]))
 def test_kr_led_2_forced_transfer_agrees(scene: Scene, caller: str):
@@ -350,6 +358,7 @@ def test_kr_led_2_forced_transfer_agrees(scene: Scene, caller: str):
         assert chain == rules.forced_transfer(caller == "registrar")
 
 
+@pytest.mark.rule("KR-INV-4")
 @examples
 @given(buyer_class=sts.investor_classes(), seller_class=sts.investor_classes())
 def test_kr_inv_4_professional_venue_agrees(scene: Scene, buyer_class: str, seller_class: str):
@@ -388,4 +397,4 @@ def test_kr_inv_4_professional_venue_agrees(scene: Scene, buyer_class: str, sell
 
 
 def _registry_params(params: RegimeParams) -> tuple[int, ...]:
-    return ChainRegime.from_scenario(Regime(params=params)).registry_params()
+    return registry_params(Regime(params=params))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator import rules
 from simulator.calendar import MarketCalendar
-from simulator.chain.deploy import FeeSchedule
+from simulator.chain.deploy import FeeSchedule, fee_schedule_params
 from simulator.chain.orders import NO_EXPIRY, consent
 from simulator.scenario import MarketSpec
 
@@ -23,6 +24,7 @@ examples = example_settings(15)
 DAY = 86_400
 
 
+@pytest.mark.rule("KR-SET-1")
 @examples
 @given(
     start=st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
@@ -51,6 +53,7 @@ def test_kr_set_1_due_dates_agree_with_the_market_calendar(
     assert due == calendar.unix(calendar.add_business_days(t, days))
 
 
+@pytest.mark.rule("KR-LED-2")
 @examples
 @given(
     limit_offset=st.sampled_from([-1, 0, 1]),
@@ -78,7 +81,7 @@ def test_kr_led_2_holder_consent_agrees(
         s.mint(seller, 100)
         s.fund(buyer, 2_000_000)
         fees = FeeSchedule(maker_bps=venue_bps, taker_bps=venue_bps, venue_share_bps=10_000)
-        s.tx("Venue", s.venue(), "setFeeSchedule", fees.as_tuple(), sender=s.operator())
+        s.tx("Venue", s.venue(), "setFeeSchedule", fee_schedule_params(fees), sender=s.operator())
         now = s.ledger.timestamp()
         buy = s.order(
             buyer, not wrong_side, order_quantity, PRICE + limit_offset * 100,

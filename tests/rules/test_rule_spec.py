@@ -3,6 +3,7 @@ governance) and of the simulator's use of them; the on-chain ones are in test_di
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from simulator.testing import strategies as sts
 REGIME = Regime()
 
 
+@pytest.mark.rule("KR-MKT-3")
 @given(is_open=st.booleans(), regime=sts.regimes())
 def test_kr_mkt_3_orders_only_while_the_session_is_open(is_open: bool, regime: Regime):
     decision = rules.trading_hours(regime, is_open)
@@ -22,6 +24,7 @@ def test_kr_mkt_3_orders_only_while_the_session_is_open(is_open: bool, regime: R
         assert decision == (rules.ALLOW if is_open else rules.refuse("KR-MKT-3", "market-closed"))
 
 
+@pytest.mark.rule("KR-MKT-4")
 @given(
     close=st.integers(1, 10**6),
     move_pct=st.floats(-60, 60),
@@ -36,6 +39,7 @@ def test_kr_mkt_4_price_band_around_the_previous_close(close: int, move_pct: flo
     assert rules.price_limit(REGIME, price, 0, limit).allowed, "no previous close, no band"
 
 
+@pytest.mark.rule("KR-LED-1")
 @given(share=st.floats(0, 1))
 def test_kr_led_1_independent_node_majority(share: float):
     decision = rules.ledger_governance(REGIME, share)
@@ -43,6 +47,7 @@ def test_kr_led_1_independent_node_majority(share: float):
     assert rules.ledger_governance(Regime(rules={"KR-LED-1": False}), share).allowed
 
 
+@pytest.mark.rule("KR-INV-1", "KR-INV-2", "KR-MKT-2")
 @given(regime=sts.regimes(), investor=sts.investors(), value=sts.krw(3 * 10**7, 1))
 def test_switched_off_rules_never_refuse(regime: Regime, investor: dict, value: int):
     decisions = [

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from simulator import rules
@@ -13,12 +14,14 @@ STRICTER = Regime(params=RegimeParams(general_annual_krw=3_000_000))
 GENERAL = 1  # InvestorRegistry.InvestorClass.General
 
 
+@pytest.mark.rule("KR-INV-2")
 @given(invested=sts.krw(5_000_000), value=sts.krw(5_000_000, 1))
 def test_kr_inv_2_spec_keeps_general_investors_under_3m(invested, value):
     decision = rules.investment_limit(STRICTER, "general", invested, 0, value)
     assert decision.allowed == (invested + value <= 3_000_000)
 
 
+@pytest.mark.rule("KR-INV-2")
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(value=sts.krw(5_000_000, 1))
 def test_kr_inv_2_contract_holds_the_same_limit(isolated, market, value):

@@ -135,6 +135,7 @@ def test_a_user_strategy_registered_by_name_runs_in_a_scenario():
     assert "contrarian-test" in strategies.names()
 
 
+@pytest.mark.rule("KR-INV-2")
 def test_kr_inv_2_counts_what_was_bought_not_what_expired():
     investor = maker()  # any investor's books
     investor.investor_class = "general"

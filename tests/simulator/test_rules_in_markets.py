@@ -31,6 +31,7 @@ def concentrated() -> RunResult:
     )
 
 
+@pytest.mark.rule("KR-DIS-1")
 def test_large_holders_file_their_disclosure_after_the_delay_and_then_sell(concentrated):
     t = concentrated.tables
     filed = t["disclosure_filed"]
@@ -49,6 +50,7 @@ def test_large_holders_file_their_disclosure_after_the_delay_and_then_sell(conce
     assert len(later) > 0 and later["trade_id"].isin(settled).any()
 
 
+@pytest.mark.rule("KR-INV-3")
 def test_a_firm_commitment_leaves_no_unit_unsold_and_a_met_minimum_raise_issues(concentrated):
     closed = concentrated.tables["offering_closed"].set_index("asset")
     issued = concentrated.tables["asset_issued"].set_index("asset")
@@ -84,6 +86,7 @@ def test_a_firm_commitment_needs_an_underwriter():
         load_scenario(BASELINE, {"offerings.0.undersubscribed": "firm_commitment"})
 
 
+@pytest.mark.rule("KR-INV-2")
 def test_kr_inv_2_refuses_near_the_limit_of_executed_buys_not_of_expired_orders():
     limit = 2_000_000
     result = run(**{"market.days": 20, "regime.params.general_annual_krw": limit,

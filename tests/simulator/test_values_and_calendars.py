@@ -16,7 +16,8 @@ from simulator.behaviour import Demand
 from simulator.calendar import DAY, MarketCalendar, krx_hours
 from simulator.demand import ClockDemand
 from simulator.efficiency import news_incorporation
-from simulator.scenario import MarketSpec
+from simulator.runner import run_scenario
+from simulator.scenario import MarketSpec, load_scenario
 
 MONDAY = dt.date(2027, 2, 1)
 
@@ -50,6 +51,7 @@ def test_clock_demand_starts_its_week_on_the_scenario_weekday_and_can_be_rare():
     assert 20 <= len(rare) <= 85  # whole weeks are skipped at once, not walked hour by hour
 
 
+@pytest.mark.rule("KR-SET-1")
 def test_ksd_settles_on_its_business_days_when_trading_is_24_7():
     saturday_noon = 5 * DAY + 12 * 3600  # from Monday 2027-02-01
     ksd = MarketCalendar(MarketSpec(start=MONDAY, calendar="24/7", settlement_holidays=[]))
@@ -67,6 +69,7 @@ def test_ksd_settles_on_its_business_days_when_trading_is_24_7():
     assert len(ksd.sessions()) == 30 and ksd.session_at(saturday_noon) is not None
 
 
+@pytest.mark.rule("KR-MKT-3")
 def test_krx_sessions_and_the_next_open():
     cal = MarketCalendar(MarketSpec(start=MONDAY, days=8, holidays=[dt.date(2027, 2, 2)]))
     assert cal.session_at(9 * 3600) is not None and cal.session_at(16 * 3600) is None
@@ -119,3 +122,15 @@ def test_time_to_incorporate_news_is_measured_from_the_last_price_and_censored_a
     assert first["incorporated"] and first["hours_to_half"] == 9  # 1_080 >= 980 * 1.05
     assert not second["incorporated"] and second["hours_to_half"] == 0  # no trade after it
     assert not first["krx_hours"] and second["krx_hours"]
+
+
+@pytest.mark.rule("KR-MKT-3", "KR-SET-1")
+def test_a_24_7_run_closes_its_last_session_so_t0_trades_settle_and_day_orders_expire():
+    t0 = {"venues.0.settlement_days": 0, "venues.1.settlement_days": 0}
+    overrides = {"market.days": 3, "market.settle_pending": False, **t0}
+    result = run_scenario(load_scenario("scenarios/24-7.yaml", overrides), ledger="revm")
+    tables = result.tables
+    assert len(tables["trade_settled"]) == len(tables["trade_matched"]) > 0
+    assert result.summary["pending_trades"] == 0
+    closed = tables["order_closed"]
+    assert (closed[closed["t"] == 3 * DAY]["status"] == "expired").sum() > 0

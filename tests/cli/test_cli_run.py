@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from simulator.cli_common import safe_name
+from stosim_cli.common import safe_name
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STOSIM = ROOT / "stosim"  # the launcher a user runs: set-up, then the CLI
 BASELINE = ROOT / "scenarios" / "baseline-2027.yaml"
 SMALL = ["--set", "market.days=3", "--set", "investors.0.count=6", "--set", "investors.1.count=2",

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from simulator.cli_common import default_out, err, fail, hushed, parse_sets
 from simulator.errors import StosimError
+from stosim_cli.common import default_out, err, fail, hushed, parse_sets
 
 SchedulerOption = Annotated[
     str | None,
@@ -74,38 +74,16 @@ def compare(
 
     Scenario files are run first (on the default ledger, with --set and --seed) and kept under
     out/<name>; run directories are read as they are."""
-    from simulator.cli import run_with_progress
-    from simulator.output import read_metrics, read_summary, write_run
+    from simulator.output import read_metrics
     from simulator.report import print_comparison
-    from simulator.scenario import load_scenario
 
     if len(runs) < 2:
         raise fail(
             "compare needs two or more runs or scenario files; one run's figures: "
             "`stosim report RUN_DIR` or `stosim run SCENARIO`"
         )
-    summaries: dict[str, dict[str, Any]] = {}
-    origins: dict[str, Path] = {}
     try:
-        overrides = parse_sets(set_)
-        for path in runs:
-            if path.is_dir():
-                name, run_dir = path.name, path
-            else:
-                loaded = load_scenario(path, overrides)
-                name = loaded.name
-                run_dir = default_out(loaded.name)
-            if name in origins:
-                raise StosimError(
-                    f"two runs are both called {name!r} ({origins[name]}, {path}): the columns "
-                    "would be ambiguous; give one a folder of another name (stosim run --out)"
-                )
-            origins[name] = path
-            if not path.is_dir():
-                result = run_with_progress(loaded, seed, None)
-                write_run(result, run_dir)
-                err.print(f"[dim]kept the run of {path} in {run_dir}/[/dim]")
-            summaries[name] = read_summary(run_dir)
+        summaries, origins = _summaries(runs, parse_sets(set_), seed)
     except (OSError, ValueError) as exc:
         raise fail(f"{exc}") from None
     except StosimError as exc:
@@ -130,6 +108,34 @@ def compare(
         figures.to_csv(report_dir / "comparison.csv", index=False)
         (report_dir / "comparison.html").write_text(page.render())
         err.print(f"wrote {report_dir}/ (comparison.html, comparison.csv)")
+
+
+def _summaries(
+    runs: list[Path], overrides: dict[str, Any], seed: int | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, Path]]:
+    """Each run's summary by name (scenario files are run first, into out/<name>), and where
+    each came from; two runs of one name are refused."""
+    from simulator.output import read_summary, write_run
+    from simulator.scenario import load_scenario
+    from stosim_cli.main import run_with_progress
+
+    summaries: dict[str, dict[str, Any]] = {}
+    origins: dict[str, Path] = {}
+    for path in runs:
+        loaded = None if path.is_dir() else load_scenario(path, overrides)
+        name = path.name if loaded is None else loaded.name
+        run_dir = path if loaded is None else default_out(loaded.name)
+        if name in origins:
+            raise StosimError(
+                f"two runs are both called {name!r} ({origins[name]}, {path}): the columns "
+                "would be ambiguous; give one a folder of another name (stosim run --out)"
+            )
+        origins[name] = path
+        if loaded is not None:
+            write_run(run_with_progress(loaded, seed, None), run_dir)
+            err.print(f"[dim]kept the run of {path} in {run_dir}/[/dim]")
+        summaries[name] = read_summary(run_dir)
+    return summaries, origins
 
 
 def _dirs(origins: dict[str, Path]) -> dict[str, Path]:
@@ -224,7 +230,7 @@ def findings(
 
 
 def register(app: typer.Typer) -> None:
-    from simulator.cli_sweep import sweep
+    from stosim_cli.sweep import sweep
 
     for command in (compare, sweep, study, report, findings):
         app.command()(command)

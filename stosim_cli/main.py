@@ -13,8 +13,8 @@ import typer
 from rich.console import Console
 
 from simulator import __version__
-from simulator.cli_common import err, fail, hushed, parse_sets, set_verbose
 from simulator.errors import StosimError
+from stosim_cli.common import err, fail, hushed, parse_sets, set_verbose
 
 app = typer.Typer(
     help="stosim: simulate Korean tokenized-securities markets with the contracts in the loop.",
@@ -162,10 +162,10 @@ def run(
 
     Writes the event log (Parquet), metric tables (CSV), summary.json and the scenario as run to
     out/<scenario name>/ (or --out)."""
-    from simulator.cli_common import default_out
     from simulator.output import write_run
     from simulator.report import print_run
     from simulator.scenario import load_scenario
+    from stosim_cli.common import default_out
 
     try:
         loaded = load_scenario(scenario, parse_sets(set_))
@@ -176,7 +176,7 @@ def run(
     write_run(result, target)
     print_run(Console(), {"seed": result.seed, **result.summary}, result.metrics)
     if report:
-        from simulator.cli_analysis import write_run_report
+        from stosim_cli.analysis import write_run_report
 
         write_run_report(target)
     err.print(f"wrote {target}/ (events/*.parquet, metrics/*.csv, summary.json, scenario.yaml)")
@@ -221,6 +221,7 @@ def test(
     import pytest
 
     plugins = ["-p", "no:pytest-brownie", "-p", "simulator.testing.fixtures"]
+    plugins += ["-p", "simulator.testing.rule_marker"]
     quiet = ["-W", "ignore:rpc\\.\\w+ should not be called directly:FutureWarning"]
     raise typer.Exit(int(pytest.main([*plugins, *quiet, *(args or [])])))
 
@@ -244,9 +245,9 @@ def serve(
     serve_api(host, port)
 
 
-from simulator import cli_analysis  # noqa: E402  (registers compare, sweep, study, report)
+from stosim_cli import analysis  # noqa: E402  (registers compare, sweep, study, report)
 
-cli_analysis.register(app)
+analysis.register(app)
 
 if __name__ == "__main__":
     app()

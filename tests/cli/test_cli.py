@@ -17,7 +17,7 @@ import requests
 from typer.testing import CliRunner
 
 from simulator import __version__
-from simulator.cli import app
+from stosim_cli.main import app
 
 STOSIM = Path(sys.executable).parent / "stosim"
 runner = CliRunner()

@@ -1,0 +1,5 @@
+"""The service's version: stosim's."""
+
+from simulator import __version__ as VERSION
+
+__all__ = ["VERSION"]

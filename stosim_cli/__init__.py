@@ -1,0 +1,2 @@
+"""The `stosim` command line: the top layer, over the simulator and the API service (which
+import nothing from it)."""
