@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import resource
 import subprocess
 import sys
 import time
@@ -47,6 +46,15 @@ def scaled(investors: int, days: int) -> dict[str, int]:
     }
 
 
+def peak_resident_bytes() -> int:
+    """This process's peak resident memory (Linux: VmHWM). Not getrusage's ru_maxrss: that
+    survives fork and exec, so a child would report its parent's peak if it was higher."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def child(ledger: str, investors: int, days: int) -> None:
     """In a process of its own: one run of the baseline; prints its figures as JSON. The wall
     time includes deploying the contracts (and, on Anvil, starting the node)."""
@@ -59,7 +67,7 @@ def child(ledger: str, investors: int, days: int) -> None:
     result = run_scenario(scenario, ledger=ledger)  # type: ignore[arg-type]
     wall = time.perf_counter() - started
     settled = len(result.tables["trade_settled"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_resident_bytes()
     print(json.dumps({
         "ledger": ledger, "investors": sum(g.count for g in scenario.investors),
         "days": scenario.market.days, "wall_s": wall, "settled": settled,
