@@ -7,7 +7,7 @@ simulator's batch size, every batch's TradeSettled events counted) and samples t
 resident memory (current, not peak) along the way. Prints the growth per settled trade over the
 first and the last `--window` trades: flat memory means the last window grows no more than the
 first. Also prints settlements per second and how often the ledger carried its state into a
-fresh EVM (revm_state.carry_over); `--no-carry-over` measures the unbounded journal instead.
+fresh EVM (simulator/chain/revm_state.py); `--no-carry-over` measures the unbounded journal instead.
 """
 
 from __future__ import annotations

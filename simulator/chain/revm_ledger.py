@@ -16,7 +16,7 @@ from eth_utils import keccak, to_checksum_address
 from simulator.chain.compile import ensure_compiled
 from simulator.chain.ledger import TxResult
 from simulator.chain.raw_ledger import RawLedger, RawTx, Reverted
-from simulator.chain.revm_state import Deployment, carry_over, release_freed_memory
+from simulator.chain.revm_state import Deployment, build, read_state, release_freed_memory
 from simulator.errors import ChainError
 
 CHAIN_ID = 31337  # Anvil's, so that nothing chain-id dependent differs between the ledgers
@@ -25,7 +25,7 @@ DEFAULT_GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z, when no genesis time is
 _REVERT_OUTPUT = re.compile(r"output: (0x[0-9a-fA-F]*)")
 # pyrevm keeps a journal per call frame (~40 per settled trade, ~0.5 KB each) until the EVM is
 # dropped: past this many, or past half the storage slots held (carrying costs time in
-# proportion to them), the state moves into a fresh EVM (revm_state.carry_over)
+# proportion to them), the state moves into a fresh EVM (revm_state)
 CARRY_OVER_ENTRIES = 200_000
 _CHECK_EVERY = 32  # transactions between looks at the journal's length
 
@@ -54,7 +54,7 @@ class RevmLedger(RawLedger):
             gas_limit=BLOCK_GAS_LIMIT,
             spec_id="CANCUN",  # as brownie-config.yaml compiles for
         )
-        self._evm = self._new_evm()
+        self._evm: Any = self._new_evm()
         self._deployments: list[Deployment] = []
         self._since_check = 0
         self.slots_held = 0  # storage slots carried over last time
@@ -142,9 +142,13 @@ class RevmLedger(RawLedger):
         if self._snapshots:
             raise ChainError("cannot compact the embedded ledger while a snapshot is held")
         started = time.perf_counter()
-        self._evm, self.slots_held = carry_over(
-            self._evm, self._new_evm, self._deployments, BLOCK_GAS_LIMIT
+        carried = read_state(self._evm, self._deployments)
+        self._evm = None  # the old state and its journal go before the new state is built
+        release_freed_memory()
+        self._evm, self.slots_held = build(
+            carried, self._new_evm, self._deployments, BLOCK_GAS_LIMIT
         )
+        del carried
         release_freed_memory()
         self.carry_overs += 1
         self.carry_over_seconds += time.perf_counter() - started

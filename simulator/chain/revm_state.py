@@ -17,7 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,19 +44,47 @@ class Deployment:
     nonce: int
 
 
-def storage_of(journal_text: str) -> dict[str, list[tuple[int, int]]]:
-    """Every account's loaded storage slots (index, present value) from `EVM.journal_str`."""
+@dataclass(frozen=True)
+class CarriedState:
+    """What a carry-over takes from the old EVM before dropping it: the journal's text (storage
+    is read from it while the new EVM is filled), accounts' nonces and balances, contract code."""
+
+    text: str
+    state_end: int  # where the text's state part ends
+    accounts: dict[str, tuple[int, int]]  # address (lower case) -> (nonce, balance)
+    codes: dict[str, bytes]  # contract address (lower case) -> runtime code
+
+
+def _state_end(journal_text: str) -> int:
     end = journal_text.find(_STATE_END)
     if end < 0 or not journal_text.startswith("JournaledState { state: {"):
         raise ChainError("pyrevm's journal text has an unknown layout; cannot carry state over")
-    state = journal_text[:end]
-    starts = list(_ACCOUNT.finditer(state))
+    return end
+
+
+def slots_of(journal_text: str, end: int) -> Iterator[tuple[str, int, int]]:
+    """(address, slot, present value) of every loaded storage slot, read from `EVM.journal_str`
+    one at a time (a large state has millions: no list of them all)."""
+    starts = _ACCOUNT.finditer(journal_text, 0, end)
+    found = next(starts, None)
+    while found is not None:
+        following = next(starts, None)
+        stop = following.start() if following is not None else end
+        opened = journal_text.index("storage: {", found.end(), stop)
+        address = found.group(1).lower()
+        for slot in _SLOT.finditer(journal_text, opened, stop):
+            yield address, int(slot.group(1)), int(slot.group(2))
+        found = following
+
+
+def storage_of(journal_text: str) -> dict[str, list[tuple[int, int]]]:
+    """Every account's loaded storage slots (index, present value) from `EVM.journal_str`."""
     storage: dict[str, list[tuple[int, int]]] = {}
-    for i, found in enumerate(starts):
-        stop = starts[i + 1].start() if i + 1 < len(starts) else len(state)
-        opened = state.index("storage: {", found.end(), stop)
-        slots = _SLOT.findall(state, opened, stop)
-        storage[found.group(1).lower()] = [(int(k), int(v)) for k, v in slots]
+    end = _state_end(journal_text)
+    for found in _ACCOUNT.finditer(journal_text, 0, end):
+        storage.setdefault(found.group(1).lower(), [])
+    for address, index, value in slots_of(journal_text, end):
+        storage[address].append((index, value))
     return storage
 
 
@@ -67,37 +95,47 @@ def returning(runtime: bytes) -> bytes:
     return b"\x61" + len(runtime).to_bytes(2, "big") + _RETURN_RUNTIME + runtime
 
 
-def carry_over(
-    old: Any, fresh: Callable[[], Any], deployments: list[Deployment], gas: int
-) -> tuple[Any, int]:
-    """A new EVM (made by `fresh`) holding `old`'s accounts, code and storage, and no journal;
-    and the number of storage slots it holds."""
-    from pyrevm import AccountInfo
-
-    storage = storage_of(old.journal_str)
-    contracts = {d.address.lower() for d in deployments}
-    accounts = {a.lower() for a in old.db_accounts} | set(storage)
-    infos = {a: old.basic(a) for a in accounts}
-    new = fresh()
-    for d in deployments:  # in deployment order, as their deployers' nonces went
+def read_state(old: Any, deployments: list[Deployment]) -> CarriedState:
+    """Everything a new EVM needs from `old`, so that `old` can be dropped before it is built."""
+    text = old.journal_str
+    end = _state_end(text)
+    loaded = {found.group(1).lower() for found in _ACCOUNT.finditer(text, 0, end)}
+    accounts = {}
+    for address in {a.lower() for a in old.db_accounts} | loaded:
+        info = old.basic(address)
+        accounts[address] = (info.nonce, info.balance)
+    codes = {}
+    for d in deployments:
         code = old.get_code(d.address)
         if code is None:
             raise ChainError(f"contract {d.address} has no code to carry over")
+        codes[d.address.lower()] = bytes(code)
+    return CarriedState(text, end, accounts, codes)
+
+
+def build(
+    carried: CarriedState, fresh: Callable[[], Any], deployments: list[Deployment], gas: int
+) -> tuple[Any, int]:
+    """A new EVM (made by `fresh`) holding the carried accounts, code and storage, and no
+    journal; and the number of storage slots it holds."""
+    from pyrevm import AccountInfo
+
+    new = fresh()
+    for d in deployments:  # in deployment order, as their deployers' nonces went
         new.insert_account_info(d.deployer, AccountInfo(nonce=d.nonce))
-        created = new.deploy(d.deployer, returning(bytes(code)), gas=gas)
+        created = new.deploy(d.deployer, returning(carried.codes[d.address.lower()]), gas=gas)
         if created.lower() != d.address.lower():
             raise ChainError(f"carrying {d.address} over created {created} instead")
-    for address, info in infos.items():
-        if address not in contracts:  # a contract's info would replace its code
-            new.insert_account_info(address, AccountInfo(nonce=info.nonce))
-        if info.balance:
-            new.set_balance(address, info.balance)
+    for address, (nonce, balance) in carried.accounts.items():
+        if address not in carried.codes:  # a contract's info would replace its code
+            new.insert_account_info(address, AccountInfo(nonce=nonce))
+        if balance:
+            new.set_balance(address, balance)
     held = 0
-    for address, slots in storage.items():
-        for index, value in slots:
-            if value:
-                new.insert_account_storage(address, index, value)
-                held += 1
+    for address, index, value in slots_of(carried.text, carried.state_end):
+        if value:
+            new.insert_account_storage(address, index, value)
+            held += 1
     return new, held
 
 
