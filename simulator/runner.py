@@ -260,35 +260,6 @@ class Simulation(Schedule):
         if self.session is not None and self.public.session_open:
             self._schedule_venue_session(venue, self.session)
 
-    # ---- fundamentals and distributions ----
-
-    def _schedule_distributions(self) -> None:
-        for asset in self.s.assets:
-            every = asset.distributions.every_days
-            if asset.distributions.yield_pct_year <= 0 and asset.id not in self.values.models:
-                continue
-            for day in range(every, self.s.market.days, every):
-                self.engine.at(
-                    day * DAY + 1,
-                    partial(self._distribute, asset.id, every),
-                    priority=Priority.INCOME,
-                )
-
-    def _distribute(self, asset_id: str, days: int) -> None:
-        issuer = self.issuers.get(asset_id)
-        if issuer is None:
-            return
-        self.ledger.set_time(self.calendar.unix(self.engine.now))
-        holders = [
-            (inv, inv.holdings[asset_id]) for inv in self.investors if inv.holdings[asset_id] > 0
-        ]
-        model = self.values.models.get(asset_id)
-        if model is None:
-            value = self.public.fundamental[asset_id]
-            issuer.pay_distribution(self.engine.now, value, days, holders, self.bank)
-        else:
-            issuer.pay_income(self.engine.now, int(model.take_income()), holders, self.bank)
-
     # ---- records ----
 
     def _record_inventory(self, t: int, agent: MarketMaker | Arbitrageur) -> None:
