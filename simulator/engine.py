@@ -52,6 +52,15 @@ class Engine:
     def after(self, delay: int, action: Action, priority: int = 50) -> None:
         self.at(self.now + int(delay), action, priority)
 
+    def step(self, until: int) -> bool:
+        """Run the next action scheduled before `until`; False when there is none."""
+        if not self._queue or self._queue[0][0] >= until:
+            return False
+        t, _, _, action = heapq.heappop(self._queue)
+        self.now = t
+        action()
+        return True
+
     def run(self, until: int, on_progress: Callable[[int], None] | None = None) -> None:
         """Run every action scheduled before `until`, in order."""
         step = max(until // 1_000, 1)  # progress is reported a thousand times at most

@@ -1,8 +1,8 @@
 """Issuing and listing the assets (the second half of building the world): each offering's tier
 (KR-ISS-1), its placement by the issuer, KSD's registration fee, the issuer's requests to every
 venue to list, which the venue decides under separation (KR-SEP-1) and its own listing policy,
-an incumbents' exclusivity, or a conflicted venue's delay of rivals; and the periodic fees on
-issues and holdings."""
+an incumbents' exclusivity, or a conflicted venue's delay of rivals; the periodic fees on
+issues and holdings; and the issuers' distributions of income to holders."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from simulator.calendar import DAY
 from simulator.chain import deploy
 from simulator.engine import Priority
 from simulator.events import Affiliated, Refused, ValueUpdated
+from simulator.values import AssetValues
 from simulator.world import World
 
 EXCLUSIVITY = "REG-EXCL"  # a regime reason, not a rule of kr-sto-rules.md: the listing waits
@@ -31,6 +32,8 @@ def _listing_policy(venue: Distributor, issue_krw: int) -> rules.Decision:
 
 
 class Issuance(World):
+    values: AssetValues
+
     def _issue_and_list(self) -> None:
         t = self.engine.now
         for asset in self.s.assets:
@@ -186,3 +189,32 @@ class Issuance(World):
             _listing_policy(venue, offering.quantity * offering.price),
         )
         venue.decide_listing(self.engine.now, asset.id, self.firm_address[asset.issuer], decision)
+
+    # ---- income to holders ----
+
+    def _schedule_distributions(self) -> None:
+        for asset in self.s.assets:
+            every = asset.distributions.every_days
+            if asset.distributions.yield_pct_year <= 0 and asset.id not in self.values.models:
+                continue
+            for day in range(every, self.s.market.days, every):
+                self.engine.at(
+                    day * DAY + 1,
+                    partial(self._distribute, asset.id, every),
+                    priority=Priority.INCOME,
+                )
+
+    def _distribute(self, asset_id: str, days: int) -> None:
+        issuer = self.issuers.get(asset_id)
+        if issuer is None:
+            return
+        self.ledger.set_time(self.calendar.unix(self.engine.now))
+        holders = [
+            (inv, inv.holdings[asset_id]) for inv in self.investors if inv.holdings[asset_id] > 0
+        ]
+        model = self.values.models.get(asset_id)
+        if model is None:
+            value = self.public.fundamental[asset_id]
+            issuer.pay_distribution(self.engine.now, value, days, holders, self.bank)
+        else:
+            issuer.pay_income(self.engine.now, int(model.take_income()), holders, self.bank)

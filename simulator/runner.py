@@ -68,7 +68,7 @@ def run_scenario(
         accounts=accounts, genesis_timestamp=calendar.unix(0) - DAY
     )
     with chain:
-        log = Simulation(scenario, seed, chain, calendar).run(progress)
+        log = Simulation(scenario, seed, chain, calendar).run(progress=progress)
     tables = log.tables()
     tables_metrics = metrics.all_metrics(tables)
     headline = (
@@ -114,42 +114,78 @@ class Simulation(Schedule):
         self.trade_ids = itertools.count(1)
         self._init_world()
         self.session: Session | None = None
+        self._built = self._started = False
         self.desks: list[SupportDesk] = []
         demand = scenario.behaviour.demand
         self.clock_demand = (
             ClockDemand(demand, scenario.market.start) if demand.basis == "clock" else None
         )
 
-    def run(self, progress: Progress | None = None) -> EventLog:
+    def build(self) -> None:
+        """The world without its clock: deploy, license and onboard now; the offerings and
+        listings are scheduled at t = 0 (`run(until=1)` places them). A run that is built but
+        not started plays only what is scheduled: a test drives the agents itself."""
+        if self._built:
+            return
+        self._built = True
         self.ledger.set_time(self.calendar.unix(0))
         self._deploy()
         self.engine.at(0, self._issue_and_list, priority=Priority.DAY)
+        self.values = AssetValues(self.s, self.public, self.log, self.engine)
+
+    def start(self) -> None:
+        """Build the world and set its clock going: sessions, days, entries, income, news and
+        every investor's first wish to trade are scheduled; nothing has run yet."""
+        if self._started:
+            return
+        self.build()
         self._sessions = iter(self.calendar.sessions())
         self._schedule_next_session()
         for spec in self.s.venues:
             if spec.entry is not None:
-                self.engine.at(
-                    spec.entry.day * DAY, partial(self._consider_entry, spec), priority=Priority.DAY
-                )
+                at = spec.entry.day * DAY
+                self.engine.at(at, partial(self._consider_entry, spec), priority=Priority.DAY)
         self.engine.at(0, self._start_of_day, priority=Priority.DAY)
-        self.values = AssetValues(self.s, self.public, self.log, self.engine)
         self._schedule_distributions()
         self.values.schedule_news()
         if self.clock_demand is not None:
             for investor in self.investors:
                 if type(investor) is Investor:
                     self._schedule_wish(investor, 0)
+        self._started = True
+
+    def step(self) -> bool:
+        """Run the next scheduled action of the market's days; False when none is left."""
+        if not self._built:
+            self.start()
+        return self.engine.step(self.calendar.end + 1)
+
+    def run(self, until: int | None = None, progress: Progress | None = None) -> EventLog:
+        """Run to virtual time `until`, or to the end of the run: then KSD finalizes the trades
+        still pending (unless the scenario says not to) and the final states are recorded."""
+        if not self._built:
+            self.start()
         end = self.calendar.end
+        report = None if progress is None else lambda t: progress(min(t / end, 1.0))
+        if until is not None:
+            self.engine.run(min(until, end + 1), report)
+            return self.log
         # + 1: a 24/7 market's last session closes at the run's end, and must close
-        self.engine.run(
-            end + 1, None if progress is None else lambda t: progress(min(t / end, 1.0))
-        )
+        self.engine.run(end + 1, report)
         last_due = self.registrar.last_due()
         if self.s.market.settle_pending and last_due is not None:
             end = max(end, last_due + 1)  # no trading: only KSD's finalizations remain
             self.engine.run(end + 1)
         self._record_states(end)
         return self.log
+
+    def settle(self, venue: str) -> None:
+        """The venue submits its matched trades for settlement now."""
+        self._settle(self.venues[venue])
+
+    def close_session(self) -> None:
+        """Close the session now: day orders expire, the venues settle what is matched."""
+        self._close_session()
 
     # ---- orders ----
 
@@ -223,35 +259,6 @@ class Simulation(Schedule):
             self._request_listing(venue, asset_id)
         if self.session is not None and self.public.session_open:
             self._schedule_venue_session(venue, self.session)
-
-    # ---- fundamentals and distributions ----
-
-    def _schedule_distributions(self) -> None:
-        for asset in self.s.assets:
-            every = asset.distributions.every_days
-            if asset.distributions.yield_pct_year <= 0 and asset.id not in self.values.models:
-                continue
-            for day in range(every, self.s.market.days, every):
-                self.engine.at(
-                    day * DAY + 1,
-                    partial(self._distribute, asset.id, every),
-                    priority=Priority.INCOME,
-                )
-
-    def _distribute(self, asset_id: str, days: int) -> None:
-        issuer = self.issuers.get(asset_id)
-        if issuer is None:
-            return
-        self.ledger.set_time(self.calendar.unix(self.engine.now))
-        holders = [
-            (inv, inv.holdings[asset_id]) for inv in self.investors if inv.holdings[asset_id] > 0
-        ]
-        model = self.values.models.get(asset_id)
-        if model is None:
-            value = self.public.fundamental[asset_id]
-            issuer.pay_distribution(self.engine.now, value, days, holders, self.bank)
-        else:
-            issuer.pay_income(self.engine.now, int(model.take_income()), holders, self.bank)
 
     # ---- records ----
 

@@ -21,13 +21,11 @@ from simulator.calendar import DAY, Session
 from simulator.demand import ClockDemand
 from simulator.engine import Priority
 from simulator.issuance import Issuance
-from simulator.values import AssetValues
 
 
 class Schedule(Issuance):
     session: Session | None
     clock_demand: ClockDemand | None
-    values: AssetValues
     _sessions: Iterator[Session]
 
     # routing and records are the simulation's
@@ -38,9 +36,6 @@ class Schedule(Issuance):
         raise NotImplementedError
 
     def cancel(self, venue: str, asset: str, order_id: int) -> None:
-        raise NotImplementedError
-
-    def _distribute(self, asset_id: str, days: int) -> None:
         raise NotImplementedError
 
     def _record_inventory(self, t: int, agent: MarketMaker | Arbitrageur) -> None:

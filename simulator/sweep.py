@@ -189,6 +189,35 @@ def run_sweep(
     return SweepResult(runs, aggregate(runs, list(sweep.grid)), info)
 
 
+def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
+    """A client of the given scheduler, or of a local cluster of single-threaded processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="5s"), None
+        except OSError as exc:
+            raise SweepError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,  # the nannies' start-up and shut-down chatter
+    )
+    return Client(cluster), cluster
+
+
+def _with_zeros(runs: pd.DataFrame) -> pd.DataFrame:
+    refusals = [c for c in runs.columns if c.startswith("refusals.")]
+    runs[refusals] = runs[refusals].fillna(0)  # a rule never triggered refused nothing
+    # a venue without settled trades in a run that has some holds a share of 0, not none
+    shares = [c for c in runs.columns if c.startswith("market_share.")]
+    settled = runs["total_settled_value_krw"] > 0
+    runs.loc[settled, shares] = runs.loc[settled, shares].fillna(0.0)
+    return runs
+
+
 def run_jobs(
     jobs: list[tuple[dict[str, Any], Task]],
     ledger: LedgerBackend | None,
@@ -198,24 +227,10 @@ def run_jobs(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Each (scenario document, task) as a Dask task; one row per task, ordered by task index,
     and the run's figures (tasks, workers, wall time, throughput)."""
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
     started = time.perf_counter()
-    cluster = None
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="5s")
-        except OSError as exc:
-            raise SweepError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
-    else:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,  # the nannies' start-up and shut-down chatter
-        )
-        client = Client(cluster)
+    client, cluster = _connect(scheduler, workers)
     try:
         try:
             client.wait_for_workers(1, timeout=60)
@@ -238,13 +253,7 @@ def run_jobs(
         client.close()
         if cluster is not None:
             cluster.close()
-    runs = pd.DataFrame(rows).sort_values("task", ignore_index=True)
-    refusals = [c for c in runs.columns if c.startswith("refusals.")]
-    runs[refusals] = runs[refusals].fillna(0)  # a rule never triggered refused nothing
-    # a venue without settled trades in a run that has some holds a share of 0, not none
-    shares = [c for c in runs.columns if c.startswith("market_share.")]
-    settled = runs["total_settled_value_krw"] > 0
-    runs.loc[settled, shares] = runs.loc[settled, shares].fillna(0.0)
+    runs = _with_zeros(pd.DataFrame(rows).sort_values("task", ignore_index=True))
     wall = time.perf_counter() - started
     info = {
         "tasks": len(jobs),

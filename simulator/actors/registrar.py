@@ -106,4 +106,4 @@ class Registrar:
         chunks = [trade_ids[i : i + BATCH_LIMIT] for i in range(0, len(trade_ids), BATCH_LIMIT)]
         calls = [("Venue", venue.address, "finalize", (chunk,), self.address) for chunk in chunks]
         for chunk, tx in zip(chunks, self.ledger.transact_many(calls, BATCH_GAS), strict=True):
-            venue.apply_settlement(self.engine.now, tx, {i: venue.pending[i] for i in chunk})
+            venue.finalized(self.engine.now, tx, chunk)

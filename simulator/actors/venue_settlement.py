@@ -91,6 +91,10 @@ class VenueSettlement:
         )
         return (m.trade_id, buy, sell, m.quantity, m.price, m.buyer_is_maker)
 
+    def finalized(self, t: int, tx: TxResult, trade_ids: list[int]) -> None:
+        """KSD finalized these deferred trades of this venue in `tx` (KR-SET-1)."""
+        self.apply_settlement(t, tx, {i: self.pending[i] for i in trade_ids})
+
     def apply_settlement(self, t: int, tx: TxResult, trades: dict[int, MatchedTrade]) -> None:
         """Record the chain's outcome of settled or failed trades and tell both investors."""
         fees = self._record_fees(t, tx)

@@ -42,10 +42,8 @@ def template(isolated: Ledger) -> Iterator[tuple[Simulation, Ledger]]:
     """A deployed small market after its offerings and listings, to copy for every example."""
     scenario = load_scenario(BASELINE, overrides=SMALL)
     sim = Simulation(scenario, 1, isolated, MarketCalendar(scenario.market))
-    sim.ledger.set_time(sim.calendar.unix(0))
-    sim._deploy()
-    sim._issue_and_list()
-    sim.engine.run(1)  # listings
+    sim.build()
+    sim.run(until=1)  # offerings and listings
     yield sim, isolated
 
 
@@ -130,16 +128,16 @@ class MarketActors(RuleBasedStateMachine):
 
     @rule(venue=st.sampled_from(["NXT", "KDX"]))
     def settle(self, venue: str) -> None:
-        self.sim._settle(self.sim.venues[venue])
+        self.sim.settle(venue)
 
     @rule(hours=st.integers(1, 30))
     def time_passes(self, hours: int) -> None:
         """Sessions close, KSD finalizes what is due, a new session opens."""
         sim = self.sim
-        sim._close_session()
+        sim.close_session()
         target = sim.engine.now + hours * 3600
         sim.ledger.set_time(sim.calendar.unix(target))
-        sim.engine.run(target + 1)
+        sim.run(until=target + 1)
         sim.public.session_open = True
 
     @rule(days=st.integers(300, 400))
