@@ -9,9 +9,14 @@
    check that both ledgers give the same summary);
 3. the baseline at scale on the embedded ledger (default one simulated year, 5,000 investors),
    in a process of its own: wall time, settled trades per second, peak memory (max RSS);
-4. sweep throughput on a local Dask cluster with 1 and 2 workers.
+4. memory per settled trade on the embedded ledger, first and last 100,000 trades
+   (bench/memory.py);
+5. whole scenarios on Anvil (500 investors x 60 days) and the largest case (100,000 investors x
+   30 days on the embedded ledger, which must fit in 8 GiB);
+6. sweep throughput on a local Dask cluster with 1 and 2 workers.
 
-The figures are printed as a table and written to out/bench.json.
+The figures are printed as a table, then each of issue 16's targets beside the figure reached,
+and written to out/bench.json.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import resource
 import subprocess
 import sys
 import time
@@ -42,6 +46,15 @@ def scaled(investors: int, days: int) -> dict[str, int]:
     }
 
 
+def peak_resident_bytes() -> int:
+    """This process's peak resident memory (Linux: VmHWM). Not getrusage's ru_maxrss: that
+    survives fork and exec, so a child would report its parent's peak if it was higher."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def child(ledger: str, investors: int, days: int) -> None:
     """In a process of its own: one run of the baseline; prints its figures as JSON. The wall
     time includes deploying the contracts (and, on Anvil, starting the node)."""
@@ -54,13 +67,25 @@ def child(ledger: str, investors: int, days: int) -> None:
     result = run_scenario(scenario, ledger=ledger)  # type: ignore[arg-type]
     wall = time.perf_counter() - started
     settled = len(result.tables["trade_settled"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_resident_bytes()
     print(json.dumps({
         "ledger": ledger, "investors": sum(g.count for g in scenario.investors),
         "days": scenario.market.days, "wall_s": wall, "settled": settled,
         "settled_per_s": settled / wall, "events": len(result.log), "peak_bytes": peak,
         "summary": result.summary,
     }))  # fmt: skip
+
+
+def memory_child(trades: int, window: int) -> dict[str, Any]:
+    """bench/memory.py in a process of its own (its resident memory is the measure)."""
+    out = ROOT / "out" / "bench-memory.json"
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "memory.py"), "--trades", str(trades),
+         "--window", str(window), "--json", str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found: dict[str, Any] = json.loads(out.read_text())
+    return found
 
 
 def run_child(ledger: str, investors: int = 0, days: int = 0) -> dict[str, Any]:
@@ -146,6 +171,40 @@ def main() -> None:
     )
     rows.append((f"{label}: peak memory", f"{big['peak_bytes'] / 2**30:.2f} GiB", "max RSS"))
 
+    trades, window = (20_000, 8_000) if quick else (300_000, 100_000)
+    memory = memory_child(trades, window)
+    figures["memory"] = {k: v for k, v in memory.items() if k != "samples"}
+    first, last = memory["first_window_bytes_per_trade"], memory["last_window_bytes_per_trade"]
+    rows.append(
+        (
+            f"memory per settled trade, first / last {window:,}",
+            f"{first:,.0f} / {last:,.0f} B",
+            f"{trades:,} trades, {memory['carry_overs']} carry-overs, "
+            f"{memory['start_mib']:,.0f} -> {memory['end_mib']:,.0f} MiB resident",
+        )
+    )
+
+    anvil_size = (100, 10) if quick else (500, 60)
+    anvil = run_child("anvil", *anvil_size)
+    figures["anvil_scenario"] = {x: v for x, v in anvil.items() if x != "summary"}
+    rows.append(
+        (
+            f"{anvil_size[0]} investors x {anvil_size[1]} days on anvil: settled/s",
+            f"{anvil['settled_per_s']:,.0f}",
+            f"{anvil['settled']:,} trades in {anvil['wall_s']:.1f} s",
+        )
+    )
+    largest_size = (2_000, 10) if quick else (100_000, 30)
+    largest = run_child("revm", *largest_size)
+    figures["largest"] = {x: v for x, v in largest.items() if x != "summary"}
+    rows.append(
+        (
+            f"{largest_size[0]:,} investors x {largest_size[1]} days (revm): peak memory",
+            f"{largest['peak_bytes'] / 2**30:.2f} GiB",
+            f"{largest['settled']:,} trades in {largest['wall_s']:.1f} s",
+        )
+    )
+
     # tasks of a few seconds each, so that the workers' start-up does not dominate
     sweep_size = scaled(40, 5) if quick else scaled(300, 30)
     seeds = 2 if quick else 4
@@ -171,10 +230,46 @@ def main() -> None:
     print(f"\n{'measure':<{width}}  {'value':>14}  note")
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>14}  {note}")
+    print_targets(figures, quick)
     out = ROOT / "out" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2))
     print(f"\nwrote {out.relative_to(ROOT)}")
+
+
+def targets(figures: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """Issue 16's targets: (target, figure reached, met)."""
+    scale, memory = figures["scale"], figures["memory"]
+    embedded = figures["settlement_per_s"]["embedded ledger (revm)"]
+    first, last = memory["first_window_bytes_per_trade"], memory["last_window_bytes_per_trade"]
+    anvil, largest = figures["anvil_scenario"], figures["largest"]
+    return [
+        ("one year x 5,000 investors (revm): wall < 60 s", f"{scale['wall_s']:.0f} s",
+         scale["wall_s"] < 60),
+        ("one year x 5,000 investors (revm): peak < 2 GiB",
+         f"{scale['peak_bytes'] / 2**30:.2f} GiB", scale["peak_bytes"] < 2 * 2**30),
+        ("memory per settled trade flat (last window <= first)",
+         f"{first:,.0f} -> {last:,.0f} B", last <= first),
+        ("embedded settlement >= 10,000 trades/s", f"{embedded:,.0f}/s", embedded >= 10_000),
+        ("whole scenario at scale >= 5,000 settled/s", f"{scale['settled_per_s']:,.0f}/s",
+         scale["settled_per_s"] >= 5_000),
+        ("anvil 500 x 60 days >= 300 settled/s", f"{anvil['settled_per_s']:,.0f}/s",
+         anvil["settled_per_s"] >= 300),
+        ("100,000 investors x 30 days within 8 GiB",
+         f"{largest['peak_bytes'] / 2**30:.2f} GiB", largest["peak_bytes"] < 8 * 2**30),
+        ("baseline peak well under 300 MiB (< 200 MiB)",
+         f"{figures['baseline']['revm']['peak_bytes'] / 2**20:,.0f} MiB",
+         figures["baseline"]["revm"]["peak_bytes"] < 200 * 2**20),
+    ]  # fmt: skip
+
+
+def print_targets(figures: dict[str, Any], quick: bool) -> None:
+    rows = targets(figures)
+    width = max(len(t) for t, _, _ in rows)
+    sizes = "(quick sizes)" if quick else ""
+    print(f"\n{'target (issue 16)':<{width}}  {'reached':>14}  {sizes}")
+    for target, reached, met in rows:
+        print(f"{target:<{width}}  {reached:>14}  {'met' if met else 'not met'}")
 
 
 if __name__ == "__main__":

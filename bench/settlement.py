@@ -26,6 +26,7 @@ import requests
 from simulator.actors.venue_settlement import BATCH_GAS, BATCH_LIMIT
 from simulator.chain.artifacts import function_abi
 from simulator.chain.brownie_ledger import BrownieLedger
+from simulator.chain.codec import encode_call
 from simulator.chain.deploy import (
     FAR_FUTURE,
     FeeSchedule,
@@ -139,12 +140,14 @@ def settle_args(trades: list[tuple]) -> tuple:
 
 
 def brownie_loop(ledger: Ledger, setup: dict, trades: Trades, n: int) -> int:
+    """brownie's own contract objects, one transaction waited for at a time."""
+    from simulator.chain.brownie_ledger import load_project
+
+    venue = load_project()["Venue"].at(setup["venue"])
     settled = 0
     for trade in trades.take(n):
-        tx = ledger.transact(
-            "Venue", setup["venue"], "settleBatch", *settle_args([trade]), sender=setup["operator"]
-        )
-        settled += len(tx.named("TradeSettled"))
+        tx = venue.settleBatch(*settle_args([trade]), {"from": setup["operator"]}, silent=True)
+        settled += len(tx.events["TradeSettled"]) if "TradeSettled" in tx.events else 0
     return settled
 
 
@@ -165,7 +168,7 @@ def adapter_batches(ledger: Ledger, setup: dict, trades: Trades, n: int) -> int:
 
 
 def _calldata(ledger: BrownieLedger, setup: dict, trade: tuple) -> str:
-    return str(ledger._at("Venue", setup["venue"]).settleBatch.encode_input(*settle_args([trade])))
+    return "0x" + encode_call("Venue", "settleBatch", settle_args([trade])).hex()
 
 
 def web3_loop(ledger: BrownieLedger, setup: dict, trades: Trades, n: int) -> int:

@@ -3,6 +3,8 @@ auction at the resting order's price (KR-MKT-1), or a periodic single-price call
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -54,14 +56,14 @@ class OrderBook:
         book = self.bids if side == "buy" else self.asks
         if not book:
             return 0
-        return sum(o.remaining for o in book if o.price == book[0].price)
+        best = book[0].price  # the book is sorted: the best price's orders come first
+        return sum(o.remaining for o in itertools.takewhile(lambda o: o.price == best, book))
 
     def add(self, order: Order) -> None:
         book = self.bids if order.side == "buy" else self.asks
         sign = -1 if order.side == "buy" else 1
-        index = next(
-            (i for i, o in enumerate(book) if sign * o.price > sign * order.price), len(book)
-        )
+        # after every order at a price as good or better (price, then time priority)
+        index = bisect.bisect_right(book, sign * order.price, key=lambda o: sign * o.price)
         book.insert(index, order)
 
     def submit(self, order: Order) -> list[Fill]:

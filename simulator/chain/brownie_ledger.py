@@ -1,5 +1,6 @@
-"""The chain seen through eth-brownie: compile the contracts, start or attach to a chain, deploy,
-transact and call. This is the only module of stosim that imports brownie.
+"""Anvil through eth-brownie: brownie compiles the contracts and starts or attaches to the chain;
+transactions, calls and receipts are raw JSON-RPC (raw_ledger.RawLedger does the typed rest).
+This is the only module of stosim that imports brownie.
 """
 
 from __future__ import annotations
@@ -12,21 +13,29 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from simulator.chain import toolchain
-from simulator.chain.artifacts import encode_call
-from simulator.chain.ledger import TxResult, all_or_first_error
-from simulator.chain.revert import decode_revert
+from eth_utils import to_checksum_address
+
+from simulator.chain import artifacts, toolchain
+from simulator.chain.ledger import TxResult
+from simulator.chain.raw_ledger import RawLedger, RawTx, Reverted
 from simulator.errors import ChainError
 
 _EXTERNAL_NETWORK = "stosim-external"
+REQUEST_CHARS = 1_200_000  # hex calldata per JSON-RPC batch
 DEFAULT_PORT = 8545
-# Anvil's settings for a fresh chain: room for large settlement batches, no gas costs.
+# Anvil's settings for a fresh chain: room for many settlement batches a block, no gas costs.
 ANVIL_SETTINGS = {
-    "gas_limit": 30_000_000,
+    # blocks large enough for every settlement transaction of a venue's settlement interval:
+    # each block costs an evm_mine round trip (~36 ms), so fewer, fuller blocks settle faster
+    "gas_limit": 1_000_000_000,
     "accounts": 20,
     "base_fee": 0,
     "default_balance": 1_000_000,
 }
+BLOCK_GAS = int(ANVIL_SETTINGS["gas_limit"] * 0.9)
+# Anvil otherwise keeps the state of every block in memory: a whole scenario grew it to 6 GiB
+# and slowed every block down. The last few states serve traces of reverted transactions.
+ANVIL_FLAGS = "--prune-history 64"  # what one block of a batch may take
 
 
 @contextlib.contextmanager
@@ -40,7 +49,8 @@ _loaded_project: Any = None
 
 
 def load_project() -> Any:
-    """Compile (cached in build/) and load the brownie project once per process."""
+    """Compile (cached in build/) and load the brownie project once per process; the ABIs and
+    bytecode go to the store the other modules read (artifacts.STORE)."""
     global _loaded_project
     if _loaded_project is None:
         toolchain.prepare_environment()
@@ -57,14 +67,18 @@ def load_project() -> Any:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 _loaded_project = brownie.project.load(toolchain.PROJECT_ROOT, name="StosimProject")
+                if not artifacts.store_is_current():
+                    artifacts.write_store()
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     return _loaded_project
 
 
-class BrownieLedger:
+class BrownieLedger(RawLedger):
     """A connection to one chain. Use `start()` for a fresh Anvil that this process owns and
     stops on `close()`, or `attach(url)` for a chain that someone else runs."""
+
+    single_gas = 25_000_000  # a transaction sent alone may fill most of a 30 M gas block
 
     def __init__(self, rpc_url: str, owns_chain: bool) -> None:
         from brownie import accounts, web3
@@ -73,7 +87,6 @@ class BrownieLedger:
         self.owns_chain = owns_chain
         self.chain_id = int(web3.eth.chain_id)
         self.accounts: list[str] = [str(a.address) for a in accounts]
-        self._contracts: dict[str, Any] = {}
         self._http: Any = None
 
     # ---- lifecycle ----
@@ -98,9 +111,8 @@ class BrownieLedger:
         network = CONFIG.networks["development"]
         # brownie picks its anvil backend by the command's name, and passes only the flags it
         # knows; the genesis time goes into the command itself
-        network["cmd"] = (
-            "anvil" if genesis_timestamp is None else f"anvil --timestamp {genesis_timestamp}"
-        )
+        timestamp = "" if genesis_timestamp is None else f" --timestamp {genesis_timestamp}"
+        network["cmd"] = f"anvil{timestamp} {ANVIL_FLAGS}".strip()
         network["host"] = "http://127.0.0.1"
         network["cmd_settings"] = {**ANVIL_SETTINGS, "accounts": accounts, "port": chosen}
         # brownie runs `anvil` from PATH: our launcher, which ties the chain's life to this
@@ -151,117 +163,99 @@ class BrownieLedger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ---- contracts ----
+    # ---- raw operations ----
 
-    def deploy(self, contract: str, *args: Any, sender: str) -> str:
-        """Deploy a project contract; returns its address."""
-        container = load_project()[contract]
-        with _quiet(), self._reverts():
-            instance = container.deploy(*args, {"from": sender}, silent=True)
-        self._contracts[instance.address] = instance
-        return str(instance.address)
-
-    def transact(
-        self, contract: str, address: str, function: str, *args: Any, sender: str
-    ) -> TxResult:
-        """Send a transaction; a revert raises RuleViolation or ContractRevert."""
-        from brownie.exceptions import TransactionError
-
-        method = getattr(self._at(contract, address), function)
-        with _quiet(), self._reverts():
-            try:
-                tx = method.transact(*args, {"from": sender}, silent=True)
-            except TransactionError as exc:
-                tx = _recover_dropped(exc)
-        return TxResult(str(tx.txid), int(tx.gas_used), int(tx.block_number), tuple(tx.logs))
-
-    def transact_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult]:
-        """Send many transactions (contract, address, function, args, sender) as JSON-RPC batches
-        with explicit nonces while mining is paused, then mine them: one round trip per batch
-        instead of several per transaction. Every receipt is checked; a revert raises (the first
-        one, after all were mined)."""
-        return all_or_first_error(self.try_many(calls, gas))
-
-    def try_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult | ChainError]:
-        """transact_many, with each reverted transaction's error (RuleViolation, ContractRevert)
-        in its place instead of raised."""
-        if not calls:
+    def send_raw(self, txs: list[RawTx]) -> list[TxResult | Reverted]:
+        """Send the transactions as JSON-RPC batches with explicit nonces while mining is
+        paused, then mine them: one round trip per batch instead of several per transaction.
+        Every receipt is read; a reverted transaction's revert data comes from the node's trace."""
+        if not txs:
             return []
-        per_block = max(1, 25_000_000 // gas)  # a block takes what fits its 30 M gas limit
-        senders = list(dict.fromkeys(sender for *_, sender in calls))
+        senders = list(dict.fromkeys(tx.sender for tx in txs))
         counts = self._batch([("eth_getTransactionCount", [s, "pending"]) for s in senders])
         nonces = {s: int(c["result"], 16) for s, c in zip(senders, counts, strict=True)}
-        results: list[TxResult | ChainError] = []
+        results: list[TxResult | Reverted] = []
         self._rpc("evm_setAutomine", [False])
         try:
-            for start in range(0, len(calls), per_block):
+            for block in self._blocks(txs):
                 sends = []
-                for contract, address, function, args, sender in calls[start : start + per_block]:
-                    tx = {
-                        "from": sender,
-                        "to": address,
-                        "data": "0x" + encode_call(contract, function, args).hex(),
-                        "gas": hex(gas),
-                        "nonce": hex(nonces[sender]),
+                for tx in block:
+                    body = {
+                        "from": tx.sender,
+                        "data": "0x" + tx.data.hex(),
+                        "gas": hex(tx.gas or self.single_gas),
+                        "nonce": hex(nonces[tx.sender]),
                     }
-                    nonces[sender] += 1
-                    sends.append(("eth_sendTransaction", [tx]))
+                    if tx.to is not None:
+                        body["to"] = tx.to
+                    nonces[tx.sender] += 1
+                    sends.append(("eth_sendTransaction", [body]))
                 hashes = []
-                for reply in self._batch(sends):
-                    if "error" in reply:
-                        raise ChainError(f"eth_sendTransaction failed: {reply['error']}")
-                    hashes.append(reply["result"])
+                for request in _by_size(sends):
+                    for reply in self._batch(request):
+                        if "error" in reply:
+                            raise ChainError(f"eth_sendTransaction failed: {reply['error']}")
+                        hashes.append(reply["result"])
                 receipts: dict[str, Any] = {}
                 while len(receipts) < len(hashes):
                     self._rpc("evm_mine", [])
                     for receipt in self._rpc("eth_getBlockReceipts", ["latest"]):
                         receipts[receipt["transactionHash"]] = receipt
-                for tx_hash in hashes:
-                    try:
-                        results.append(self._result_of(receipts[tx_hash]))
-                    except ChainError as exc:
-                        results.append(exc)
+                results.extend(self._outcome(receipts[tx_hash]) for tx_hash in hashes)
         finally:
             self._rpc("evm_setAutomine", [True])
         return results
 
-    def _result_of(self, receipt: dict[str, Any]) -> TxResult:
+    def _blocks(self, txs: list[RawTx]) -> Iterator[list[RawTx]]:
+        """The transactions in runs that one block takes, by their gas."""
+        run: list[RawTx] = []
+        gas = 0
+        for tx in txs:
+            tx_gas = tx.gas or self.single_gas
+            if run and gas + tx_gas > BLOCK_GAS:
+                yield run
+                run, gas = [], 0
+            run.append(tx)
+            gas += tx_gas
+        if run:
+            yield run
+
+    def _outcome(self, receipt: dict[str, Any]) -> TxResult | Reverted:
         tx_hash = receipt["transactionHash"]
         if int(receipt["status"], 16) != 1:
-            raise decode_revert(_trace_output(tx_hash), f"transaction {tx_hash} reverted")
+            return Reverted(self._trace_output(tx_hash), f"transaction {tx_hash} reverted")
+        created = receipt.get("contractAddress") or ""
         return TxResult(
             tx_hash,
             int(receipt["gasUsed"], 16),
             int(receipt["blockNumber"], 16),
             tuple(receipt["logs"]),
+            created=to_checksum_address(created) if created else "",
         )
 
-    def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
-        """Read a view function."""
-        method = getattr(self._at(contract, address), function)
-        with self._reverts():
-            return method.call(*args)
-
-    def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]:
-        """Read many view functions in one JSON-RPC batch: (contract, address, function, args)."""
-        methods = [getattr(self._at(c, a), f) for c, a, f, _ in calls]
+    def read_raw(self, reads: list[tuple[str, bytes]]) -> list[bytes | Reverted]:
+        """Static calls in one JSON-RPC batch."""
         replies = self._batch(
-            [
-                ("eth_call", [{"to": address, "data": method.encode_input(*args)}, "latest"])
-                for method, (_, address, _, args) in zip(methods, calls, strict=True)
-            ]
+            [("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]) for to, data in reads]
         )
-        results = []
-        for method, reply in zip(methods, replies, strict=True):
+        outcomes: list[bytes | Reverted] = []
+        for reply in replies:
             if "error" in reply:
                 data = reply["error"].get("data") or ""
-                raise decode_revert(data if isinstance(data, str) else "", str(reply["error"]))
-            results.append(method.decode_output(reply["result"]))
-        return results
+                outcomes.append(
+                    Reverted(data if isinstance(data, str) else "", str(reply["error"]))
+                )
+            else:
+                outcomes.append(bytes.fromhex(reply["result"].removeprefix("0x")))
+        return outcomes
+
+    def _trace_output(self, tx_hash: str) -> str:
+        """A transaction's return (or revert) data, from the node's call tracer."""
+        try:
+            trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
+        except ChainError:
+            return ""
+        return str(trace.get("output") or "")
 
     def _batch(self, requests: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
         """One JSON-RPC batch of (method, params); the replies in the order of the requests."""
@@ -321,62 +315,22 @@ class BrownieLedger:
 
         chain._revert(snapshot_id)
 
-    def _at(self, contract: str, address: str) -> Any:
-        instance = self._contracts.get(address)
-        if instance is None:
-            with _quiet():
-                instance = load_project()[contract].at(address)
-            self._contracts[address] = instance
-        return instance
 
-    @contextlib.contextmanager
-    def _reverts(self) -> Iterator[None]:
-        from brownie.exceptions import VirtualMachineError
-
-        try:
-            yield
-        except VirtualMachineError as exc:
-            raise decode_revert(_revert_data(exc), str(exc)) from None
-
-
-def _revert_data(exc: Any) -> str:
-    """The raw revert data (hex) of a failed transaction, from the node's call trace: brownie
-    keeps only a rendered message, which cannot be parsed back into typed arguments."""
-
-    txid = getattr(exc, "txid", None)
-    return _trace_output(txid) if txid else ""
-
-
-def _trace_output(txid: str) -> str:
-    """A transaction's return (or revert) data, from the node's call tracer."""
-    from brownie import web3
-
-    try:
-        method: Any = "debug_traceTransaction"
-        trace = web3.provider.make_request(method, [txid, {"tracer": "callTracer"}])
-        return str(trace["result"].get("output") or "")
-    except Exception:
-        return ""
-
-
-def _recover_dropped(exc: Exception) -> Any:
-    """brownie sometimes reports a mined transaction as "dropped" (a race between its nonce and
-    transaction look-ups on a fast node); fetch the receipt again instead of failing the run."""
-    from brownie import web3
-    from brownie.exceptions import VirtualMachineError
-    from brownie.network.transaction import TransactionReceipt
-
-    message = str(exc)
-    if "Tx dropped" not in message:
-        raise exc
-    txid: Any = message.split()[-1]
-    web3.eth.wait_for_transaction_receipt(txid, timeout=60)
-    receipt = TransactionReceipt(txid, silent=True)
-    if receipt.status == 0:
-        error = VirtualMachineError(ValueError("reverted"))
-        error.txid = txid
-        raise error
-    return receipt
+def _by_size(
+    sends: list[tuple[str, list[Any]]],
+) -> Iterator[list[tuple[str, list[Any]]]]:
+    """Requests in batches that Anvil accepts (it refuses bodies of about 2.5 MB)."""
+    batch: list[tuple[str, list[Any]]] = []
+    size = 0
+    for send in sends:
+        length = len(send[1][0]["data"])
+        if batch and size + length > REQUEST_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append(send)
+        size += length
+    if batch:
+        yield batch
 
 
 def _probe(rpc_url: str) -> str | None:

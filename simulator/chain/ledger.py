@@ -1,25 +1,48 @@
-"""The narrow seam between stosim and a chain: what a ledger backend must offer.
+"""The narrow seam between stosim and a chain: typed calls in, mined transactions out.
 
 Deployment, the simulator and the tests talk to this protocol only, so the same code runs on
-Anvil through brownie or on any other backend that executes the same compiled contracts.
+Anvil or on the embedded EVM. Both implement it through raw_ledger.RawLedger: a backend offers
+raw send / call / receipt (with its logs) / snapshot, and one shared codec does the rest.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
+from simulator.chain.logs import ChainEvent, decode_topical, topics_of
 from simulator.errors import ChainError
 
+__all__ = [
+    "Call", "CallLike", "ChainEvent", "Ledger", "Read", "ReadLike", "TxResult",
+    "all_or_first_error",
+]  # fmt: skip
 
-@dataclass(frozen=True)
-class ChainEvent:
-    """One log a transaction emitted, decoded against the project's ABIs."""
 
-    name: str
+class Call(NamedTuple):
+    """A transaction to send: `contract.function(*args)` at `address`, from `sender`. Plain
+    tuples of the same five fields are accepted wherever a Call is."""
+
+    contract: str
     address: str
-    args: dict[str, Any]
+    function: str
+    args: tuple[Any, ...]
+    sender: str
+
+
+class Read(NamedTuple):
+    """A view call: `contract.function(*args)` at `address`."""
+
+    contract: str
+    address: str
+    function: str
+    args: tuple[Any, ...]
+
+
+CallLike = Call | tuple[str, str, str, tuple[Any, ...], str]
+ReadLike = Read | tuple[str, str, str, tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -32,22 +55,17 @@ class TxResult:
     gas_used: int
     block_number: int
     logs: tuple[Any, ...] = ()  # as the node gives them: address, topics, data
+    created: str = ""  # the address of the contract the transaction created, if any
 
     @functools.cached_property
     def _topical(self) -> list[tuple[list[str], Any]]:
-        from simulator.chain.logs import topics_of
-
         return [(topics_of(log), log) for log in self.logs]
 
     @functools.cached_property
     def events(self) -> list[ChainEvent]:
-        from simulator.chain.logs import decode_topical
-
         return decode_topical(self._topical, None)
 
     def named(self, name: str) -> list[ChainEvent]:
-        from simulator.chain.logs import decode_topical
-
         return decode_topical(self._topical, name)
 
 
@@ -70,17 +88,15 @@ class Ledger(Protocol):
         self, contract: str, address: str, function: str, *args: Any, sender: str
     ) -> TxResult: ...
 
-    def transact_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult]: ...
+    def transact_many(self, calls: Sequence[CallLike], gas: int = 1_000_000) -> list[TxResult]: ...
 
     def try_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
+        self, calls: Sequence[CallLike], gas: int = 1_000_000
     ) -> list[TxResult | ChainError]: ...
 
     def call(self, contract: str, address: str, function: str, *args: Any) -> Any: ...
 
-    def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]: ...
+    def call_many(self, calls: Sequence[ReadLike]) -> list[Any]: ...
 
     def timestamp(self) -> int: ...
 

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from simulator.chain.ledger import ChainEvent
-from simulator.chain.revert import abi_items, abi_type
+from simulator.chain.artifacts import abi_items, abi_type
+
+
+@dataclass(frozen=True)
+class ChainEvent:
+    """One log a transaction emitted, decoded against the project's ABIs."""
+
+    name: str
+    address: str
+    args: dict[str, Any]
 
 
 @functools.cache

@@ -7,34 +7,15 @@ Python as RuleViolation(rule_id, reason) and anything else as ContractRevert(nam
 from __future__ import annotations
 
 import functools
-import json
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak
 
-from simulator.chain.toolchain import PROJECT_ROOT
+from simulator.chain.artifacts import abi_items, abi_type
 from simulator.errors import ChainError, ContractRevert, RuleViolation
 
-BUILD = PROJECT_ROOT / "build" / "contracts"
 _ERROR_STRING = "0x08c379a0"  # Error(string), from require(..., "message")
 _PANIC = "0x4e487b71"  # Panic(uint256)
-
-
-def abi_type(item: dict) -> str:
-    if item["type"].startswith("tuple"):
-        inner = ",".join(abi_type(c) for c in item["components"])
-        return f"({inner}){item['type'][5:]}"
-    return str(item["type"])
-
-
-@functools.cache
-def abi_items() -> tuple[dict, ...]:
-    """Every ABI entry of every compiled contract, read once per process."""
-    return tuple(
-        item
-        for artifact in sorted(BUILD.glob("*.json"))
-        for item in json.loads(artifact.read_text()).get("abi", [])
-    )
 
 
 @functools.cache

@@ -8,33 +8,26 @@ addresses; the chain's clock moves only when the simulation moves it.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
-from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
-from simulator.chain.abi import encode as abi_encode
-from simulator.chain.artifacts import artifact, encode_call, function_abi
-from simulator.chain.ledger import TxResult, all_or_first_error
-from simulator.chain.revert import decode_revert
+from simulator.chain.compile import ensure_compiled
+from simulator.chain.ledger import TxResult
+from simulator.chain.raw_ledger import RawLedger, RawTx, Reverted
+from simulator.chain.revm_state import Deployment, build, read_state, release_freed_memory
 from simulator.errors import ChainError
 
 CHAIN_ID = 31337  # Anvil's, so that nothing chain-id dependent differs between the ledgers
 BLOCK_GAS_LIMIT = 30_000_000  # as ANVIL_SETTINGS
 DEFAULT_GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z, when no genesis time is given
 _REVERT_OUTPUT = re.compile(r"output: (0x[0-9a-fA-F]*)")
-
-
-def _plain(value: Any, kind: str) -> Any:
-    """Decoded values as brownie gives them: checksummed addresses, tuples for structs."""
-    if kind == "address":
-        return to_checksum_address(value)
-    if kind.endswith("]") and isinstance(value, tuple):
-        element = kind[: kind.rindex("[")]
-        return [_plain(v, element) for v in value]
-    if kind.startswith("(") and isinstance(value, tuple):
-        return tuple(value)
-    return value
+# pyrevm keeps a journal per call frame (~40 per settled trade, ~0.5 KB each) until the EVM is
+# dropped: past this many, or past half the storage slots held (carrying costs time in
+# proportion to them), the state moves into a fresh EVM (revm_state)
+CARRY_OVER_ENTRIES = 200_000
+_CHECK_EVERY = 32  # transactions between looks at the journal's length
 
 
 def account_address(index: int) -> str:
@@ -42,11 +35,12 @@ def account_address(index: int) -> str:
     return to_checksum_address(keccak(text=f"stosim account {index}")[-20:])
 
 
-class RevmLedger:
+class RevmLedger(RawLedger):
     """An in-process chain. `start()` mirrors BrownieLedger.start (accounts, genesis time)."""
 
     rpc_url = "revm://in-process"
     chain_id = CHAIN_ID
+    single_gas = BLOCK_GAS_LIMIT
 
     def __init__(self, accounts: int, genesis_timestamp: int) -> None:
         from pyrevm import EVM, BlockEnv, CfgEnv, Env
@@ -55,12 +49,18 @@ class RevmLedger:
         self.accounts = [account_address(i) for i in range(accounts)]
         self._time = genesis_timestamp
         self._number = 0
-        self._evm = EVM(
+        self._new_evm = lambda: EVM(
             env=Env(cfg=CfgEnv(chain_id=CHAIN_ID), block=self._block()),
             gas_limit=BLOCK_GAS_LIMIT,
             spec_id="CANCUN",  # as brownie-config.yaml compiles for
         )
-        self._snapshots: dict[str, tuple[Any, int, int]] = {}
+        self._evm: Any = self._new_evm()
+        self._deployments: list[Deployment] = []
+        self._since_check = 0
+        self.slots_held = 0  # storage slots carried over last time
+        self.carry_overs = 0
+        self.carry_over_seconds = 0.0  # time spent carrying state over, for the benchmarks
+        self._snapshots: dict[str, tuple[Any, int, int, int]] = {}
         self._snapshot_ids = iter(range(1, 2**62))
 
     @classmethod
@@ -69,9 +69,7 @@ class RevmLedger:
     ) -> RevmLedger:
         """A fresh in-process chain; `port` is accepted for symmetry with Anvil and unused."""
         del port
-        from simulator.chain.brownie_ledger import load_project
-
-        load_project()  # compiles the contracts into build/ if their sources changed
+        ensure_compiled()  # brownie is loaded only if the sources changed since the last compile
         return cls(accounts, DEFAULT_GENESIS if genesis_timestamp is None else genesis_timestamp)
 
     def close(self) -> None:
@@ -114,99 +112,91 @@ class RevmLedger:
 
     def snapshot(self) -> str:
         snapshot_id = str(next(self._snapshot_ids))
-        self._snapshots[snapshot_id] = (self._evm.snapshot(), self._time, self._number)
+        state = (self._evm.snapshot(), self._time, self._number, len(self._deployments))
+        self._snapshots[snapshot_id] = state
         return snapshot_id
 
     def revert(self, snapshot_id: str) -> None:
         """Return to a saved state; the id and every later one are used up, as on Anvil."""
-        checkpoint, self._time, self._number = self._snapshots.pop(snapshot_id)
+        checkpoint, self._time, self._number, deployed = self._snapshots.pop(snapshot_id)
+        del self._deployments[deployed:]
         for later in [k for k in self._snapshots if int(k) > int(snapshot_id)]:
             del self._snapshots[later]
         self._evm.revert(checkpoint)
         self._evm.set_block_env(self._block())
 
-    # ---- contracts ----
+    # ---- the journal's bound ----
 
-    def deploy(self, contract: str, *args: Any, sender: str) -> str:
-        compiled = artifact(contract)
-        code = compiled.bytecode + abi_encode(compiled.constructor, list(args))
+    def _bound_journal(self) -> None:
+        """Carry the state into a fresh EVM when the journal has grown past its bound (never
+        while a snapshot is held: its checkpoint belongs to this EVM's journal)."""
+        self._since_check += 1
+        if self._since_check < _CHECK_EVERY or self._snapshots:
+            return
+        self._since_check = 0
+        if self._evm.journal_len > max(CARRY_OVER_ENTRIES, self.slots_held // 2):
+            self.compact()
+
+    def compact(self) -> None:
+        """Move the state into a fresh EVM, leaving the old one's journal behind."""
+        if self._snapshots:
+            raise ChainError("cannot compact the embedded ledger while a snapshot is held")
+        started = time.perf_counter()
+        carried = read_state(self._evm, self._deployments)
+        self._evm = None  # the old state and its journal go before the new state is built
+        release_freed_memory()
+        self._evm, self.slots_held = build(
+            carried, self._new_evm, self._deployments, BLOCK_GAS_LIMIT
+        )
+        del carried
+        release_freed_memory()
+        self.carry_overs += 1
+        self.carry_over_seconds += time.perf_counter() - started
+
+    # ---- raw operations ----
+
+    def send_raw(self, txs: list[RawTx]) -> list[TxResult | Reverted]:
+        return [self._send(tx) for tx in txs]
+
+    def _send(self, tx: RawTx) -> TxResult | Reverted:
+        self._bound_journal()
         self._next_block()
-        try:
-            address = self._evm.deploy(sender, code, gas=BLOCK_GAS_LIMIT)
-        except RuntimeError as exc:
-            raise _revert_of(exc, f"deploying {contract}") from None
-        return to_checksum_address(address)
-
-    def transact(
-        self, contract: str, address: str, function: str, *args: Any, sender: str
-    ) -> TxResult:
-        """Execute and commit a transaction; a revert raises RuleViolation or ContractRevert."""
-        return self._transact(contract, address, function, args, sender, BLOCK_GAS_LIMIT)
-
-    def transact_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult]:
-        """Execute every transaction, then raise the first revert, as Anvil's batches do."""
-        return all_or_first_error(self.try_many(calls, gas))
-
-    def try_many(
-        self, calls: list[tuple[str, str, str, tuple[Any, ...], str]], gas: int = 1_000_000
-    ) -> list[TxResult | ChainError]:
-        """Execute every transaction; a reverted one's error stands in its place."""
-        outcomes: list[TxResult | ChainError] = []
-        for contract, address, function, args, sender in calls:
-            try:
-                outcomes.append(self._transact(contract, address, function, args, sender, gas))
-            except ChainError as exc:
-                outcomes.append(exc)
-        return outcomes
-
-    def _transact(
-        self,
-        contract: str,
-        address: str,
-        function: str,
-        args: tuple[Any, ...],
-        sender: str,
-        gas: int,
-    ) -> TxResult:
-        calldata = encode_call(contract, function, args)
-        self._next_block()
-        try:
-            self._evm.message_call(sender, address, calldata, gas=gas)
-        except RuntimeError as exc:
-            raise _revert_of(exc, f"{contract}.{function}") from None
-        result = self._evm.result
-        if result is None:
-            raise ChainError(f"{contract}.{function}: the EVM returned no result")
-        logs = tuple(result.logs)  # pyrevm Log objects; read only when decoded
         # no signed transaction, so no real hash: the block number identifies the transaction
         tx_hash = f"0x{self._number:064x}"
+        if tx.to is None:
+            nonce = self._evm.basic(tx.sender).nonce
+            try:
+                created = self._evm.deploy(tx.sender, tx.data, gas=BLOCK_GAS_LIMIT)
+            except RuntimeError as exc:
+                return _reverted(exc)
+            self._deployments.append(Deployment(created, tx.sender, nonce))
+            return TxResult(tx_hash, 0, self._number, created=to_checksum_address(created))
+        try:
+            self._evm.message_call(tx.sender, tx.to, tx.data, gas=tx.gas)
+        except RuntimeError as exc:
+            return _reverted(exc)
+        result = self._evm.result
+        if result is None:
+            raise ChainError("the EVM returned no result")
+        logs = tuple(result.logs)  # pyrevm Log objects; read only when decoded
         return TxResult(tx_hash, int(result.gas_used), self._number, logs)
 
-    def call(self, contract: str, address: str, function: str, *args: Any) -> Any:
-        """Read a view function: one value, or a tuple when it returns several."""
-        fn = function_abi(contract, function)
-        calldata = encode_call(contract, function, args)
-        try:
-            out = self._evm.message_call(
-                self.accounts[0], address, calldata, gas=BLOCK_GAS_LIMIT, is_static=True
-            )
-        except RuntimeError as exc:
-            raise _revert_of(exc, f"{contract}.{function}") from None
-        values = [
-            _plain(v, kind) for v, kind in zip(abi_decode(fn.outputs, out), fn.outputs, strict=True)
-        ]
-        if len(values) == 1:
-            return values[0]
-        return tuple(values)
-
-    def call_many(self, calls: list[tuple[str, str, str, tuple[Any, ...]]]) -> list[Any]:
-        return [self.call(contract, address, fn, *args) for contract, address, fn, args in calls]
+    def read_raw(self, reads: list[tuple[str, bytes]]) -> list[bytes | Reverted]:
+        outcomes: list[bytes | Reverted] = []
+        for address, calldata in reads:
+            try:
+                out = self._evm.message_call(
+                    self.accounts[0], address, calldata, gas=BLOCK_GAS_LIMIT, is_static=True
+                )
+            except RuntimeError as exc:
+                outcomes.append(_reverted(exc))
+                continue
+            outcomes.append(bytes(out))
+        return outcomes
 
 
-def _revert_of(exc: RuntimeError, what: str) -> ChainError:
+def _reverted(exc: RuntimeError) -> Reverted:
     """pyrevm reports a revert as `Revert { gas_used: .., output: 0x.. }` and a halt by reason."""
     message = str(exc)
     found = _REVERT_OUTPUT.search(message)
-    return decode_revert(found.group(1) if found else "", f"{what} failed: {message}")
+    return Reverted(found.group(1) if found else "", message)
