@@ -29,7 +29,6 @@ from simulator.chain.brownie_ledger import BrownieLedger
 from simulator.chain.codec import encode_call
 from simulator.chain.deploy import (
     FAR_FUTURE,
-    FeeSchedule,
     InvestorClass,
     IssueSpec,
     deploy_market,
@@ -39,6 +38,7 @@ from simulator.chain.deploy import (
 from simulator.chain.ledger import Ledger
 from simulator.chain.revm_ledger import RevmLedger
 from simulator.chain.toolchain import free_port
+from simulator.scenario import FeeSchedule
 
 MAX = 2**256 - 1
 PRICE = 1_000

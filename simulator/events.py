@@ -4,6 +4,9 @@ Every event carries `t`, the virtual time in seconds since the scenario's start.
 KRW (int), quantities in token units (int). Party types name the actor kind: "investor:general",
 "investor:income_qualified", "investor:professional", "issuer", "venue", "registrar".
 Metrics are pure functions of this log (simulator/metrics.py).
+
+Over 300 lines: the log's whole schema, one small dataclass per kind of event, kept in one
+place so that a reader sees every column a run can produce.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.chain.deploy import FeeSchedule, fee_schedule_params
+from simulator.chain.deploy import fee_schedule_params
 from simulator.chain.orders import OrderKey, order_digest
 from simulator.errors import ContractRevert
+from simulator.scenario import FeeSchedule
 
 from .conftest import PRICE, Scene, refused
 

@@ -23,12 +23,12 @@ from hypothesis.stateful import (
 from simulator.chain.deploy import (
     KRW_BN,
     UNLIMITED,
-    FeeSchedule,
     InvestorClass,
     Licence,
     fee_schedule_params,
 )
 from simulator.errors import ContractRevert, RuleViolation
+from simulator.scenario import FeeSchedule
 
 from ..hypothesis_profiles import stateful_settings
 from .conftest import PRICE, Scene

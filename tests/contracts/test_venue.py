@@ -6,7 +6,6 @@ import pytest
 
 from simulator.chain.deploy import (
     KRW_BN,
-    FeeSchedule,
     InvestorClass,
     Licence,
     VenueSpec,
@@ -14,6 +13,7 @@ from simulator.chain.deploy import (
     fee_schedule_params,
 )
 from simulator.errors import ContractRevert, RuleViolation
+from simulator.scenario import FeeSchedule
 
 from .conftest import PRICE, Scene, expect_rule, refused
 

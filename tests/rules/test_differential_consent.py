@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from simulator import rules
 from simulator.calendar import MarketCalendar
-from simulator.chain.deploy import FeeSchedule, fee_schedule_params
+from simulator.chain.deploy import fee_schedule_params
 from simulator.chain.orders import NO_EXPIRY, consent
-from simulator.scenario import MarketSpec
+from simulator.scenario import FeeSchedule, MarketSpec
 
 from ..contracts.conftest import PRICE, Scene, refused
 from ..hypothesis_profiles import example_settings
