@@ -117,7 +117,7 @@ class Schedule(Issuance):
         """Clock demand: an investor wants to trade now; while the market is closed the order
         waits for the next open (spread over its first minutes)."""
         t = self.engine.now
-        if self.calendar.session_at(t) is not None and self.public.session_open:
+        if self.public.session_open:
             self.act(investor)
         else:
             session = self.calendar.next_session(t)

@@ -96,6 +96,7 @@ class World:
 
     def _license_firms(self) -> None:
         ledger, registry = self.ledger, self.market.registry
+        committed = self._committed_underwriters()
         for firm in self.s.firms:
             if firm.role == "venue_operator":
                 continue
@@ -113,7 +114,7 @@ class World:
                 licence = deploy.Licence.ISSUER_ACCOUNT_MANAGER
             if licence is not None:
                 self._grant(firm.id, address, licence)
-            if firm.role == "issuer" or firm.id in self._committed_underwriters():
+            if firm.role == "issuer" or firm.id in committed:
                 ledger.transact(
                     "InvestorRegistry", self.market.investors, "verify", address,
                     CLASSES["professional"], deploy.FAR_FUTURE, sender=self.verifier,

@@ -57,8 +57,8 @@ class Issuer:
         minted, no payment collected, so every subscription is refunded in full)."""
         o = self.offering
         retained = rules.retained_share(self.regime, o.quantity)
-        requests = self._requests(t, investors, year)
         offered = o.quantity - retained
+        requests = self._requests(t, investors, year, offered)
         allocation = self._allocate(requests, offered)
         subscribed = sum(q for _, q in allocation)
         if (
@@ -117,11 +117,12 @@ class Issuer:
         )
         return unsold
 
-    def _requests(self, t: int, investors: list[Investor], year: int) -> list[tuple[Investor, int]]:
+    def _requests(
+        self, t: int, investors: list[Investor], year: int, offered: int
+    ) -> list[tuple[Investor, int]]:
         """Who subscribes for how much (a fixed price, or a single-price auction that sets the
         price first), each request cut to the caps (KR-INV-3, KR-INV-2)."""
         o = self.offering
-        retained = rules.retained_share(self.regime, o.quantity)
         eligible = [
             i for i in investors if not o.professional_only or i.investor_class == "professional"
         ]
@@ -132,7 +133,7 @@ class Issuer:
                 for inv, w in zip(eligible, wants, strict=True)
                 if w
             ]
-            self.price = self._clearing_price(bids, o.quantity - retained)
+            self.price = self._clearing_price(bids, offered)
             requests = [
                 (inv, inv.subscription_request(self.price, bid >= self.price)) for inv, bid in bids
             ]

@@ -9,6 +9,7 @@ import math
 from simulator.actors.distributor import Distributor
 from simulator.actors.view import PublicMarket
 from simulator.behaviour import VenueChoice
+from simulator.calendar import DAY
 from simulator.eventlog import EventLog
 from simulator.events import VenueCost
 from simulator.scenario import FeeSchedule, Venue
@@ -75,7 +76,7 @@ def appraise_entry(
     whether it enters)."""
     assert spec.entry is not None
     entry = spec.entry
-    value_per_day = sum(value_traded.values()) / max(t / 86_400, 1.0)
+    value_per_day = sum(value_traded.values()) / max(t / DAY, 1.0)
     share = expected_share(spec, rivals, choice)
     fee_rate = (
         (spec.fees.maker_bps + spec.fees.taker_bps) / 10_000 * spec.fees.venue_share_bps / 10_000

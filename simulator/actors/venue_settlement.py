@@ -119,11 +119,13 @@ class VenueSettlement:
             )
             self.pending.pop(m.trade_id, None)
             settled.append((m.trade_id, m.buyer, m.seller, value))
-            for party in (m.buyer, m.seller):
-                paid.append((m.trade_id, m.asset, party, fees.get((m.trade_id, party.address), 0)))
+            if self.on_fees_paid is not None:  # a conflicted venue's rebates (affiliate.py)
+                for party in (m.buyer, m.seller):
+                    fee = fees.get((m.trade_id, party.address), 0)
+                    paid.append((m.trade_id, m.asset, party, fee))
         if settled:
             self.on_settled(t, self.name, settled)
-            if self.on_fees_paid is not None:
+            if paid and self.on_fees_paid is not None:
                 self.on_fees_paid(t, paid)
         for event in tx.named("TradeFailed"):
             m = trades[int(event.args["tradeId"])]

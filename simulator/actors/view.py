@@ -114,9 +114,9 @@ class PublicMarket:
     signal_noise: float = 0.0  # sd of a value trader's own signal, as a share of value
     registered: dict[str, int] = field(default_factory=dict)  # units registered per asset
     rebate: dict[tuple[str, str], float] = field(default_factory=dict)  # (venue, asset) -> share
-    news_index: dict[str, float] = field(default_factory=dict)  # product of news moves so far
     news_at_last_trade: dict[str, float] = field(default_factory=dict)
-    _news: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # (t, index)
+    # per asset: (t, product of the news moves up to t), in time order
+    _news: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     def value_view(self, asset: str, rng: np.random.Generator) -> float:
         """A value trader's estimate: the true value when there is no oracle; otherwise the
@@ -135,9 +135,8 @@ class PublicMarket:
         self.news_at_last_trade[asset] = self.news_index_at(asset, informed_at)
 
     def add_news(self, asset: str, t: int, move: float) -> None:
-        index = self.news_index.get(asset, 1.0) * move
-        self.news_index[asset] = index
-        self._news.setdefault(asset, []).append((t, index))
+        known = self._news.setdefault(asset, [])
+        known.append((t, (known[-1][1] if known else 1.0) * move))
 
     def news_index_at(self, asset: str, t: int) -> float:
         """The product of the news moves known at time t."""
@@ -152,7 +151,9 @@ class PublicMarket:
         came since it was made: everybody reads the news, so it shifts every trader's reference,
         while the value's daily moves are known only through valuation."""
         last = self.last_price.get(asset) or self.offering_price[asset]
-        moved = self.news_index.get(asset, 1.0) / self.news_at_last_trade.get(asset, 1.0)
+        known = self._news.get(asset)
+        latest = known[-1][1] if known else 1.0
+        moved = latest / self.news_at_last_trade.get(asset, 1.0)
         return last if moved == 1.0 else round(last * moved)
 
     def momentum(self, asset: str) -> float:

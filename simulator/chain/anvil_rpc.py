@@ -5,14 +5,16 @@ ledger on top is raw_ledger.RawLedger's; starting the chain is brownie_ledger's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from eth_utils import to_checksum_address
 
 from simulator.chain.ledger import TxResult
 from simulator.chain.raw_ledger import RawLedger, RawTx, Reverted
 from simulator.errors import ChainError
+
+T = TypeVar("T")
 
 REQUEST_CHARS = 1_200_000  # hex calldata per JSON-RPC batch
 DEFAULT_PORT = 8545
@@ -79,17 +81,7 @@ class AnvilRpc(RawLedger):
 
     def _blocks(self, txs: list[RawTx]) -> Iterator[list[RawTx]]:
         """The transactions in runs that one block takes, by their gas."""
-        run: list[RawTx] = []
-        gas = 0
-        for tx in txs:
-            tx_gas = tx.gas or self.single_gas
-            if run and gas + tx_gas > BLOCK_GAS:
-                yield run
-                run, gas = [], 0
-            run.append(tx)
-            gas += tx_gas
-        if run:
-            yield run
+        return _runs(txs, lambda tx: tx.gas or self.single_gas, BLOCK_GAS)
 
     def _outcome(self, receipt: dict[str, Any]) -> TxResult | Reverted:
         tx_hash = receipt["transactionHash"]
@@ -168,14 +160,20 @@ def _by_size(
     sends: list[tuple[str, list[Any]]],
 ) -> Iterator[list[tuple[str, list[Any]]]]:
     """Requests in batches that Anvil accepts (it refuses bodies of about 2.5 MB)."""
-    batch: list[tuple[str, list[Any]]] = []
+    return _runs(sends, lambda send: len(send[1][0]["data"]), REQUEST_CHARS)
+
+
+def _runs(items: list[T], size_of: Callable[[T], int], limit: int) -> Iterator[list[T]]:
+    """Consecutive runs of `items` whose sizes add up to at most `limit` (an item larger than
+    the limit makes a run of its own)."""
+    run: list[T] = []
     size = 0
-    for send in sends:
-        length = len(send[1][0]["data"])
-        if batch and size + length > REQUEST_CHARS:
-            yield batch
-            batch, size = [], 0
-        batch.append(send)
+    for item in items:
+        length = size_of(item)
+        if run and size + length > limit:
+            yield run
+            run, size = [], 0
+        run.append(item)
         size += length
-    if batch:
-        yield batch
+    if run:
+        yield run
