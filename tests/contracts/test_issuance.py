@@ -119,3 +119,7 @@ def test_kr_inv_3_an_underwriter_taking_up_unsold_units_is_no_subscription(scene
     with pytest.raises(RuleViolation) as exc:
         scene.mint(underwriter, 151, token=token)
     expect_rule(exc, "KR-SET-2", "exceeds-registered-quantity")
+    # the refused mints moved nothing
+    assert scene.balance(underwriter, token) == 800
+    assert scene.balance(scene.investors[0], token) == 0
+    assert scene.call("SecurityToken", token, "totalSupply") == 850
