@@ -114,6 +114,7 @@ class Simulation(Schedule):
         self.trade_ids = itertools.count(1)
         self._init_world()
         self.session: Session | None = None
+        self._settlement_rounds = {}
         self._built = self._started = False
         self.desks: list[SupportDesk] = []
         demand = scenario.behaviour.demand

@@ -17,6 +17,7 @@ from simulator.actors.arbitrageur import Arbitrageur
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor, OrderIntent
 from simulator.actors.market_maker import MarketMaker
+from simulator.actors.venue_settlement import settle_together
 from simulator.calendar import DAY, Session
 from simulator.demand import ClockDemand
 from simulator.engine import Priority
@@ -25,6 +26,7 @@ from simulator.issuance import Issuance
 
 class Schedule(Issuance):
     session: Session | None
+    _settlement_rounds: dict[int, list[Distributor]]
     clock_demand: ClockDemand | None
     _sessions: Iterator[Session]
 
@@ -91,7 +93,7 @@ class Schedule(Issuance):
         batch = venue.spec.batch_minutes * 60
         for at in range(session.open + batch, session.close, batch):
             if at > start:
-                e.at(at, partial(self._settle, venue), priority=Priority.SETTLEMENT)
+                self._settle_at(at, venue)
         if venue.spec.matching == "call_auction":
             call = venue.spec.call_interval_minutes * 60
             for at in range(session.open + call, session.close, call):
@@ -128,13 +130,24 @@ class Schedule(Issuance):
                 self.engine.at(at, partial(self.act, investor), priority=Priority.ORDERS)
         self._schedule_wish(investor, t)
 
+    def _settle_at(self, at: int, venue: Distributor) -> None:
+        """The venue settles at `at` in one round with every other venue settling then."""
+        round_ = self._settlement_rounds.get(at)
+        if round_ is None:
+            round_ = self._settlement_rounds[at] = []
+            self.engine.at(at, partial(self._settle_round, at), priority=Priority.SETTLEMENT)
+        round_.append(venue)
+
+    def _settle_round(self, at: int) -> None:
+        self._settle(*self._settlement_rounds.pop(at))
+
     def _close_session(self) -> None:
         t = self.engine.now
         self.public.session_open = False
+        self.ledger.set_time(self.calendar.unix(t))
         for venue in self.venues.values():
-            self.ledger.set_time(self.calendar.unix(t))
             venue.close_session(t)
-            self._settle(venue)
+        self._settle(*self.venues.values())
         self.public.previous_close.update(self.public.last_price)
         for agent in self.investors:
             if isinstance(agent, MarketMaker | Arbitrageur):
@@ -175,12 +188,14 @@ class Schedule(Issuance):
         for venue in self.venues.values():
             venue.snapshot(self.engine.now)
 
-    def _settle(self, venue: Distributor) -> None:
-        if not venue.matched:
+    def _settle(self, *venues: Distributor) -> None:
+        """The venues settle what they matched, together (one block on Anvil)."""
+        if not any(venue.matched for venue in venues):
             return
         t = self.engine.now
         self.ledger.set_time(self.calendar.unix(t))
-        venue.settle(t)  # the chain dates deferred trades from KSD's calendar (KR-SET-1)
+        # the chain dates deferred trades from KSD's calendar (KR-SET-1)
+        settle_together(self.ledger, t, list(venues))
 
     def _investor_acts(self, investor: Investor) -> None:
         self.act(investor)

@@ -265,14 +265,14 @@ class Distributor(VenueSettlement):
         )
 
     def close_session(self, t: int) -> None:
-        """Day orders expire at the close; whatever matched settles."""
+        """Day orders expire at the close (a call auction runs its last call first); what
+        matched is settled by the schedule, with every venue's in one round."""
         for asset, book in sorted(self.books.items()):
             if self.spec.matching == "call_auction":
                 self._on_fills(t, asset, book.call_auction())
             for order in book.clear():
                 self._close(t, asset, order.order_id, "expired")
             self.publish(asset)
-        self.settle(t)
 
     def snapshot(self, t: int) -> None:
         for asset, book in sorted(self.books.items()):

@@ -3,7 +3,7 @@ large holders' sale disclosures on the register (KR-DIS-1)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from functools import partial
 
 from simulator.actors.distributor import Distributor
 from simulator.actors.investor import Investor
@@ -25,20 +25,22 @@ class Registrar:
         self.engine = engine
         self.calendar = calendar
         self.venues: dict[str, Distributor] = {}
-        self._due: dict[tuple[int, str], list[int]] = defaultdict(list)
+        # due time -> venue -> trades due then: all venues' finalizations of one instant go to
+        # the chain together (one block on Anvil)
+        self._due: dict[int, dict[str, list[int]]] = {}
 
     def expect(self, venue: str, trade_id: int, due_unix: int) -> None:
         """A venue accepted a trade for deferred settlement: finalize it on the due date the
         chain gave it from KSD's settlement calendar (KR-SET-1)."""
         due = due_unix - self.calendar.unix(0)
-        key = (due, venue)
-        if not self._due[key]:
-            self.engine.at(due, lambda: self._finalize(key), priority=Priority.KSD)
-        self._due[key].append(trade_id)
+        if due not in self._due:
+            self._due[due] = {}
+            self.engine.at(due, partial(self._finalize, due), priority=Priority.KSD)
+        self._due[due].setdefault(venue, []).append(trade_id)
 
     def last_due(self) -> int | None:
         """The latest due date of the trades still waiting for finalization."""
-        return max((due for due, _ in self._due), default=None)
+        return max(self._due, default=None)
 
     def record_disclosures(
         self,
@@ -97,13 +99,18 @@ class Registrar:
         source.on_forced_transfer(asset, -amount)
         target.on_forced_transfer(asset, amount)
 
-    def _finalize(self, key: tuple[int, str]) -> None:
-        due, venue_name = key
-        trade_ids = self._due.pop(key)
-        venue = self.venues[venue_name]
+    def _finalize(self, due: int) -> None:
+        """Finalize every venue's trades due now, in one round trip (KR-SET-1)."""
         self.ledger.set_time(self.calendar.unix(due))
-        # chunks stay inside the block gas limit; all of them go to the chain in one round trip
-        chunks = [trade_ids[i : i + BATCH_LIMIT] for i in range(0, len(trade_ids), BATCH_LIMIT)]
-        calls = [("Venue", venue.address, "finalize", (chunk,), self.address) for chunk in chunks]
-        for chunk, tx in zip(chunks, self.ledger.transact_many(calls, BATCH_GAS), strict=True):
+        # chunks stay inside the block gas limit
+        work = [
+            (self.venues[venue_name], trade_ids[i : i + BATCH_LIMIT])
+            for venue_name, trade_ids in self._due.pop(due).items()
+            for i in range(0, len(trade_ids), BATCH_LIMIT)
+        ]
+        calls = [
+            ("Venue", venue.address, "finalize", (chunk,), self.address) for venue, chunk in work
+        ]
+        receipts = self.ledger.transact_many(calls, BATCH_GAS)
+        for (venue, chunk), tx in zip(work, receipts, strict=True):
             venue.finalized(self.engine.now, tx, chunk)

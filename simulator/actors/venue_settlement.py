@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from simulator.actors.investor import Investor
 from simulator.chain import orders
-from simulator.chain.ledger import Ledger, TxResult
+from simulator.chain.ledger import Call, Ledger, TxResult
 from simulator.eventlog import EventLog
 from simulator.events import FeeCharged, TradeFailed, TradeSettled
 from simulator.orderbook import Order
@@ -56,27 +56,37 @@ class VenueSettlement:
     def settle(self, t: int) -> None:
         """Submit matched trades in batches; T+0 settles now, T+n is accepted until the due date
         the chain computes from KSD's calendar (KR-SET-1; `due` is not sent)."""
+        settle_together(self.ledger, t, [self])
+
+    def take_batches(self) -> list[tuple[list[MatchedTrade], Call]]:
+        """The matched trades, taken from the queue, as settleBatch calls of at most
+        BATCH_LIMIT trades with both holders' signed orders."""
         trades, self.matched = self.matched, []
         batches = [trades[i : i + BATCH_LIMIT] for i in range(0, len(trades), BATCH_LIMIT)]
-        calls = [
+        return [
             (
-                "Venue",
-                self.address,
-                "settleBatch",
-                ([self._encode(m) for m in batch],),
-                self.operator,
+                batch,
+                Call(
+                    "Venue",
+                    self.address,
+                    "settleBatch",
+                    ([self._encode(m) for m in batch],),
+                    self.operator,
+                ),
             )
             for batch in batches
         ]
-        # every batch of the moment in one round trip to the chain; each receipt is checked
-        for batch, tx in zip(batches, self.ledger.transact_many(calls, BATCH_GAS), strict=True):
-            by_id = {m.trade_id: m for m in batch}
-            for event in tx.named("TradeAccepted"):
-                trade = by_id[int(event.args["tradeId"])]
-                self.pending[trade.trade_id] = trade
-                if self.on_deferred is not None:
-                    self.on_deferred(self.name, trade.trade_id, int(event.args["due"]))
-            self.apply_settlement(t, tx, by_id)
+
+    def batch_done(self, t: int, batch: list[MatchedTrade], tx: TxResult) -> None:
+        """The chain's receipt of one settleBatch: deferred trades wait for KSD, the others
+        settled or failed."""
+        by_id = {m.trade_id: m for m in batch}
+        for event in tx.named("TradeAccepted"):
+            trade = by_id[int(event.args["tradeId"])]
+            self.pending[trade.trade_id] = trade
+            if self.on_deferred is not None:
+                self.on_deferred(self.name, trade.trade_id, int(event.args["due"]))
+        self.apply_settlement(t, tx, by_id)
 
     def _encode(self, m: MatchedTrade) -> tuple[object, ...]:
         """A trade as Venue.settleBatch takes it, with both holders' signed orders."""
@@ -168,3 +178,17 @@ class VenueSettlement:
                 )
             )
         return paid
+
+
+def settle_together(ledger: Ledger, t: int, venues: list[VenueSettlement]) -> None:
+    """Every venue's matched trades of this instant go to the chain in one round trip, in the
+    venues' order (on Anvil one block, not one per venue: a block's cost grows with the chain's
+    state); then each venue records its outcomes, in the same order. Every receipt is checked."""
+    work = [(venue, venue.take_batches()) for venue in venues if venue.matched]
+    calls = [call for _, batches in work for _, call in batches]
+    if not calls:
+        return
+    receipts = iter(ledger.transact_many(calls, BATCH_GAS))
+    for venue, batches in work:
+        for batch, _ in batches:
+            venue.batch_done(t, batch, next(receipts))
