@@ -32,6 +32,7 @@ from simulator.chain.deploy import (
     InvestorClass,
     IssueSpec,
     deploy_market,
+    fee_schedule_params,
     issue_security,
     register_issuer,
 )
@@ -79,7 +80,7 @@ def prepare(ledger: Ledger, trades: int) -> dict:
         "Venue",
         venue,
         "setFeeSchedule",
-        FeeSchedule(maker_bps=10, taker_bps=30).as_tuple(),
+        fee_schedule_params(FeeSchedule(maker_bps=10, taker_bps=30)),
         sender=operator,
     )
     ledger.transact("Venue", venue, "requestListing", token, sender=issuer)
@@ -235,8 +236,20 @@ ANVIL_WAYS: dict[str, Callable[..., int]] = {
 }
 
 
-def measure(n_slow: int, n_fast: int) -> dict[str, float]:
+def measure(n_slow: int, n_fast: int, embedded_only: bool = False) -> dict[str, float]:
     """Settlements per second of every way; the loops one trade at a time get n_slow trades."""
+    rates: dict[str, float] = {}
+    if not embedded_only:
+        rates.update(_measure_anvil(n_slow, n_fast))
+    with RevmLedger.start() as embedded:
+        setup = prepare(embedded, n_fast * 10)
+        rates["embedded ledger (revm)"] = _rate(
+            "embedded", adapter_batches, embedded, setup, Trades(setup), n_fast * 10
+        )
+    return rates
+
+
+def _measure_anvil(n_slow: int, n_fast: int) -> dict[str, float]:
     rates: dict[str, float] = {}
     with BrownieLedger.start(free_port()) as ledger:
         setup = prepare(ledger, n_slow * 3 + n_fast)
@@ -245,11 +258,6 @@ def measure(n_slow: int, n_fast: int) -> dict[str, float]:
             rates[name] = _rate(
                 name, way, ledger, setup, trades, n_fast if "adapter" in name else n_slow
             )
-    with RevmLedger.start() as embedded:
-        setup = prepare(embedded, n_fast * 10)
-        rates["embedded ledger (revm)"] = _rate(
-            "embedded", adapter_batches, embedded, setup, Trades(setup), n_fast * 10
-        )
     return rates
 
 
@@ -267,12 +275,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trades", type=int, default=300, help="settlements per one-by-one way")
     parser.add_argument("--batched", type=int, default=2_000, help="settlements per batched way")
+    parser.add_argument(
+        "--embedded-only", action="store_true", help="only the embedded ledger (10 x --batched)"
+    )
     args = parser.parse_args()
-    rates = measure(args.trades, args.batched)
-    base = rates["brownie loop"]
+    rates = measure(args.trades, args.batched, args.embedded_only)
+    base = rates.get("brownie loop")
     print(f"{'way':<26}{'settlements/s':>15}{'x brownie':>12}")
     for name, rate in rates.items():
-        print(f"{name:<26}{rate:>15,.0f}{rate / base:>12.1f}")
+        ratio = f"{rate / base:>12.1f}" if base else f"{'':>12}"
+        print(f"{name:<26}{rate:>15,.0f}{ratio}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ class RuleViolation(ChainError):
     """A contract refused an action under a rule of kr-sto-rules.md.
 
     Carries the rule ID (for example ``KR-SEP-1``) and the contract's reason code, decoded from
-    the custom error ``RuleViolation(string ruleId, string reason)``.
+    the custom error ``RuleViolation(bytes32 ruleId, string reason)``.
     """
 
     def __init__(self, rule_id: str, reason: str) -> None:

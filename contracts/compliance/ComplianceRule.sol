@@ -2,12 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Decision} from "../common/RuleViolation.sol";
+import {Decision, RuleViolation} from "../common/RuleViolation.sol";
 import {IComplianceRule} from "./IComplianceRule.sol";
 import {MarketRegistry} from "../market/MarketRegistry.sol";
 
 /// @notice Shared plumbing of compliance modules: the market they serve, the admin who sets
-/// their parameters, the "allowed" decision, and the guard on state updates.
+/// their parameters, the check under the rules in force, and the guard on state updates.
 abstract contract ComplianceRule is IComplianceRule, AccessControl {
     MarketRegistry public immutable market;
 
@@ -19,20 +19,38 @@ abstract contract ComplianceRule is IComplianceRule, AccessControl {
     }
 
     /// @dev Only a registered token may record its own balance changes.
-    modifier onlyRegisteredToken(address token) {
+    function _requireRegisteredToken(address token) internal view {
         if (token != msg.sender || !market.isRegisteredIssue(msg.sender)) revert NotARegisteredToken(msg.sender);
-        _;
     }
 
-    function _enabled() internal view returns (bool) {
-        return market.isEnabled(this.ruleId());
+    function ruleId() public pure virtual returns (bytes32);
+
+    /// @inheritdoc IComplianceRule
+    function check(address token, address from, address to, uint256 amount, uint256 value)
+        external
+        view
+        returns (Decision memory)
+    {
+        string memory reason = _refusal(token, from, to, amount, value, market.disabledRules());
+        if (bytes(reason).length == 0) return Decision(true, bytes32(0), "");
+        return Decision(false, ruleId(), reason);
     }
 
-    function _allow() internal pure returns (Decision memory) {
-        return Decision(true, "", "");
+    /// @inheritdoc IComplianceRule
+    /// @dev A rule that keeps no state only checks; one that does overrides this.
+    function enforce(address token, address from, address to, uint256 amount, uint256 value, uint256 disabledRules)
+        external
+        virtual
+    {
+        string memory reason = _refusal(token, from, to, amount, value, disabledRules);
+        if (bytes(reason).length != 0) revert RuleViolation(ruleId(), reason);
     }
 
-    function _refuse(string memory reason) internal view returns (Decision memory) {
-        return Decision(false, this.ruleId(), reason);
-    }
+    /// @dev The reason this rule refuses the balance change, "" if it allows it or is switched
+    /// off in `disabledRules`.
+    function _refusal(address token, address from, address to, uint256 amount, uint256 value, uint256 disabledRules)
+        internal
+        view
+        virtual
+        returns (string memory);
 }

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {Decision} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {ComplianceRule} from "./ComplianceRule.sol";
 import {MarketRegistry} from "../market/MarketRegistry.sol";
@@ -13,7 +12,8 @@ interface IHolderCount {
 
 /// @title HolderCapRule (STO-HOLDERCAP)
 /// @notice A token may have at most `maxHolders` holders (0 = no cap), e.g. to stay a private
-/// placement; a transfer that would add a holder beyond the cap is refused.
+/// placement; a transfer that would add a holder beyond the cap is refused. Keeps no state of
+/// its own: the token counts its holders.
 contract HolderCapRule is ComplianceRule {
     mapping(address token => uint256 cap) public maxHolders;
 
@@ -21,7 +21,7 @@ contract HolderCapRule is ComplianceRule {
 
     constructor(MarketRegistry market_, address admin) ComplianceRule(market_, admin) {}
 
-    function ruleId() external pure returns (string memory) {
+    function ruleId() public pure override returns (bytes32) {
         return RuleIds.HOLDER_CAP;
     }
 
@@ -30,14 +30,19 @@ contract HolderCapRule is ComplianceRule {
         emit HolderCapSet(token, cap);
     }
 
-    function check(address token, address, address to, uint256 amount, uint256) external view returns (Decision memory) {
+    function _refusal(address token, address, address to, uint256 amount, uint256, uint256 disabledRules)
+        internal
+        view
+        override
+        returns (string memory)
+    {
         uint256 cap = maxHolders[token];
-        if (cap == 0 || to == address(0) || amount == 0 || !_enabled()) return _allow();
-        if (IERC20(token).balanceOf(to) == 0 && IHolderCount(token).holderCount() >= cap) {
-            return _refuse("holder-cap-reached");
+        if (cap == 0 || to == address(0) || amount == 0 || !RuleIds.inForce(disabledRules, RuleIds.HOLDER_CAP_BIT)) {
+            return "";
         }
-        return _allow();
+        if (IERC20(token).balanceOf(to) == 0 && IHolderCount(token).holderCount() >= cap) {
+            return "holder-cap-reached";
+        }
+        return "";
     }
-
-    function transferred(address token, address, address, uint256, uint256) external view onlyRegisteredToken(token) {}
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Decision} from "../common/RuleViolation.sol";
+import {RuleViolation} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {KoreanCalendar} from "../common/KoreanCalendar.sol";
 import {ComplianceRule} from "./ComplianceRule.sol";
@@ -30,7 +30,7 @@ contract InvestorLimitRule is ComplianceRule {
         _limits[InvestorRegistry.InvestorClass.Professional] = Limits(type(uint256).max, type(uint256).max);
     }
 
-    function ruleId() external pure returns (string memory) {
+    function ruleId() public pure override returns (bytes32) {
         return RuleIds.INV_2;
     }
 
@@ -47,24 +47,44 @@ contract InvestorLimitRule is ComplianceRule {
         return _limits[class];
     }
 
-    function check(address token, address, address to, uint256, uint256 value)
+    /// @notice Check an acquisition against the limits and count it, in one call from the
+    /// token: every executed acquisition counts, also while KR-INV-2 is switched off.
+    function enforce(address token, address, address to, uint256, uint256 value, uint256 disabledRules)
         external
-        view
-        returns (Decision memory)
+        override
     {
-        if (to == address(0) || value == 0 || !_enabled()) return _allow();
-        Limits storage lim = _limits[investors.classOf(to)];
+        if (to == address(0) || value == 0) return;
+        _requireRegisteredToken(token);
         uint256 year = KoreanCalendar.yearOf(block.timestamp);
-        if (investedInYear[to][year] + value > lim.annual) return _refuse("annual-limit-exceeded");
         address issuer = market.issuerOf(token);
-        if (investedWithIssuer[to][issuer][year] + value > lim.perIssuer) return _refuse("issuer-limit-exceeded");
-        return _allow();
+        uint256 inYear = investedInYear[to][year] + value;
+        uint256 withIssuer = investedWithIssuer[to][issuer][year] + value;
+        if (RuleIds.inForce(disabledRules, RuleIds.INV_2_BIT)) {
+            string memory reason = _overLimit(to, inYear, withIssuer);
+            if (bytes(reason).length != 0) revert RuleViolation(RuleIds.INV_2, reason);
+        }
+        investedInYear[to][year] = inYear;
+        investedWithIssuer[to][issuer][year] = withIssuer;
     }
 
-    function transferred(address token, address, address to, uint256, uint256 value) external onlyRegisteredToken(token) {
-        if (to == address(0) || value == 0) return;
+    function _refusal(address token, address, address to, uint256, uint256 value, uint256 disabledRules)
+        internal
+        view
+        override
+        returns (string memory)
+    {
+        if (to == address(0) || value == 0 || !RuleIds.inForce(disabledRules, RuleIds.INV_2_BIT)) return "";
         uint256 year = KoreanCalendar.yearOf(block.timestamp);
-        investedInYear[to][year] += value;
-        investedWithIssuer[to][market.issuerOf(token)][year] += value;
+        return _overLimit(
+            to, investedInYear[to][year] + value, investedWithIssuer[to][market.issuerOf(token)][year] + value
+        );
+    }
+
+    /// @dev KR-INV-2: the reason totals of `investor` after an acquisition pass its limits, or "".
+    function _overLimit(address investor, uint256 inYear, uint256 withIssuer) private view returns (string memory) {
+        Limits storage lim = _limits[investors.classOf(investor)];
+        if (inYear > lim.annual) return "annual-limit-exceeded";
+        if (withIssuer > lim.perIssuer) return "issuer-limit-exceeded";
+        return "";
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Decision} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {ComplianceRule} from "./ComplianceRule.sol";
 import {MarketRegistry} from "../market/MarketRegistry.sol";
@@ -15,7 +14,7 @@ contract LockupRule is ComplianceRule {
 
     constructor(MarketRegistry market_, address admin) ComplianceRule(market_, admin) {}
 
-    function ruleId() external pure returns (string memory) {
+    function ruleId() public pure override returns (bytes32) {
         return RuleIds.LOCKUP;
     }
 
@@ -24,10 +23,14 @@ contract LockupRule is ComplianceRule {
         emit LockupSet(token, until);
     }
 
-    function check(address token, address from, address, uint256, uint256) external view returns (Decision memory) {
-        if (from == address(0) || block.timestamp >= lockupEnd[token] || !_enabled()) return _allow();
-        return _refuse("locked-up");
+    function _refusal(address token, address from, address, uint256, uint256, uint256 disabledRules)
+        internal
+        view
+        override
+        returns (string memory)
+    {
+        if (from == address(0) || block.timestamp >= lockupEnd[token]) return "";
+        if (!RuleIds.inForce(disabledRules, RuleIds.LOCKUP_BIT)) return "";
+        return "locked-up";
     }
-
-    function transferred(address token, address, address, uint256, uint256) external view onlyRegisteredToken(token) {}
 }

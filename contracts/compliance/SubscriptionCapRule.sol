@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {Decision} from "../common/RuleViolation.sol";
+import {RuleViolation} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {ComplianceRule} from "./ComplianceRule.sol";
 import {MarketRegistry} from "../market/MarketRegistry.sol";
@@ -24,7 +24,7 @@ contract SubscriptionCapRule is ComplianceRule {
         capKrw = capKrw_;
     }
 
-    function ruleId() external pure returns (string memory) {
+    function ruleId() public pure override returns (bytes32) {
         return RuleIds.INV_3;
     }
 
@@ -35,29 +35,39 @@ contract SubscriptionCapRule is ComplianceRule {
     }
 
     /// @notice The cap in KRW for one investor in this token's offering.
-    function capFor(address token) public view returns (uint256) {
-        MarketRegistry.Issue memory issue = market.issueOf(token);
-        return Math.min(issue.totalQuantity * issue.offeringPrice * capBps / 10_000, capKrw);
+    function capFor(address token) external view returns (uint256) {
+        return _capFor(market.issueOf(token));
     }
 
-    function check(address token, address from, address to, uint256, uint256 value)
+    /// @notice Check a subscription (a mint) against the cap and count it, in one call from the
+    /// token; other balance changes are neither checked nor counted.
+    function enforce(address token, address from, address to, uint256 amount, uint256 value, uint256 disabledRules)
         external
-        view
-        returns (Decision memory)
+        override
     {
-        if (from != address(0) || to == address(0) || !_enabled()) return _allow();
+        if (from != address(0) || to == address(0)) return;
+        _requireRegisteredToken(token);
+        string memory reason = _refusal(token, from, to, amount, value, disabledRules);
+        if (bytes(reason).length != 0) revert RuleViolation(RuleIds.INV_3, reason);
+        subscribed[token][to] += value;
+    }
+
+    function _refusal(address token, address from, address to, uint256, uint256 value, uint256 disabledRules)
+        internal
+        view
+        override
+        returns (string memory)
+    {
+        if (from != address(0) || to == address(0) || !RuleIds.inForce(disabledRules, RuleIds.INV_3_BIT)) return "";
         MarketRegistry.Issue memory issue = market.issueOf(token);
         // the issuer's retained share, and an underwriter taking up unsold units under a firm
         // commitment, are no investor's subscription
-        if (to == issue.issuer || to == issue.underwriter) return _allow();
-        if (subscribed[token][to] + value > capFor(token)) return _refuse("subscription-cap-exceeded");
-        return _allow();
+        if (to == issue.issuer || to == issue.underwriter) return "";
+        if (subscribed[token][to] + value > _capFor(issue)) return "subscription-cap-exceeded";
+        return "";
     }
 
-    function transferred(address token, address from, address to, uint256, uint256 value)
-        external
-        onlyRegisteredToken(token)
-    {
-        if (from == address(0) && to != address(0)) subscribed[token][to] += value;
+    function _capFor(MarketRegistry.Issue memory issue) private view returns (uint256) {
+        return Math.min(issue.totalQuantity * issue.offeringPrice * capBps / 10_000, capKrw);
     }
 }

@@ -59,7 +59,10 @@ contract MarketRegistry is VenueRegister {
     Params private _params;
     mapping(address firm => Firm) private _firms;
     mapping(address token => Issue) private _issues;
-    mapping(bytes32 ruleKey => bool) private _disabled;
+    mapping(bytes32 ruleKey => bool) private _disabled; // any rule ID, by the hash of its text
+    /// @notice The rules switched off as one word of RuleIds bits: contracts read every switch
+    /// in one call (per batch, per transfer) instead of hashing a rule ID per check.
+    uint256 public disabledRules;
     uint256 public venueLicenceCount;
 
     event FirmRegistered(address indexed firm, uint256 equity, uint64 group);
@@ -81,13 +84,16 @@ contract MarketRegistry is VenueRegister {
     // ---- rules in force ----
 
     /// @notice Whether a rule is in force (all are, unless the regulator switched one off).
-    function isEnabled(string memory ruleId) public view returns (bool) {
+    function isEnabled(string calldata ruleId) external view returns (bool) {
         return !_disabled[keccak256(bytes(ruleId))];
     }
 
     /// @notice Switch a rule on or off (a scenario's regime).
     function setRuleEnabled(string calldata ruleId, bool enabled) external onlyRole(REGULATOR_ROLE) {
         _disabled[keccak256(bytes(ruleId))] = !enabled;
+        // an ID no contract enforces (e.g. KR-MKT-3, modelled off-chain) has no bit
+        uint256 bit = bytes(ruleId).length <= 32 ? RuleIds.bitOf(bytes32(bytes(ruleId))) : 0;
+        disabledRules = enabled ? disabledRules & ~bit : disabledRules | bit;
         emit RuleSwitched(ruleId, enabled);
     }
 
@@ -122,7 +128,7 @@ contract MarketRegistry is VenueRegister {
         Firm storage f = _requireFirm(firm);
         bool distribution = licence & DISTRIBUTION_LICENCES != 0;
         bool issuance = licence & ISSUANCE_LICENCES != 0;
-        if (isEnabled(RuleIds.SEP_2)) {
+        if (_inForce(RuleIds.SEP_2_BIT)) {
             if (distribution && f.licences & ISSUANCE_LICENCES != 0) {
                 revert RuleViolation(RuleIds.SEP_2, "issuer-cannot-distribute");
             }
@@ -131,7 +137,7 @@ contract MarketRegistry is VenueRegister {
             }
             if (distribution && issuance) revert RuleViolation(RuleIds.SEP_2, "issuer-cannot-distribute");
         }
-        if (isEnabled(RuleIds.LIC_1)) {
+        if (_inForce(RuleIds.LIC_1_BIT)) {
             if (licence & OTC_VENUE != 0 && f.equity < _params.otcVenueMinEquity) {
                 revert RuleViolation(RuleIds.LIC_1, "equity-below-venue-minimum");
             }
@@ -139,13 +145,13 @@ contract MarketRegistry is VenueRegister {
                 revert RuleViolation(RuleIds.LIC_1, "equity-below-venue-minimum");
             }
         }
-        if (isEnabled(RuleIds.LIC_2) && licence & ISSUER_ACCOUNT_MANAGER != 0) {
+        if (_inForce(RuleIds.LIC_2_BIT) && licence & ISSUER_ACCOUNT_MANAGER != 0) {
             if (f.equity < _params.issuerAccountManagerMinEquity) {
                 revert RuleViolation(RuleIds.LIC_2, "equity-below-account-manager-minimum");
             }
         }
         if (distribution && f.licences & DISTRIBUTION_LICENCES == 0) {
-            if (isEnabled(RuleIds.LIC_3) && venueLicenceCount >= _params.maxVenueLicences) {
+            if (_inForce(RuleIds.LIC_3_BIT) && venueLicenceCount >= _params.maxVenueLicences) {
                 revert RuleViolation(RuleIds.LIC_3, "venue-licences-exhausted");
             }
             venueLicenceCount += 1;
@@ -216,7 +222,7 @@ contract MarketRegistry is VenueRegister {
     /// @notice KR-SEP-1: may `operator` broker `token`? Refused if the operator or a related party
     /// is the token's issuer, underwriter, arranger or trust settlor.
     function separationCheck(address operator, address token) external view returns (bool, string memory) {
-        if (!isEnabled(RuleIds.SEP_1)) return (true, "");
+        if (!_inForce(RuleIds.SEP_1_BIT)) return (true, "");
         Issue storage issue = _issues[token];
         if (related(operator, issue.issuer)) return (false, "operator-related-to-issuer");
         if (issue.underwriter != address(0) && related(operator, issue.underwriter)) {
@@ -234,7 +240,7 @@ contract MarketRegistry is VenueRegister {
     /// @notice KR-ISS-1: the disclosure an offering of this size needs has been filed.
     function offeringCheck(address token) external view returns (bool, string memory) {
         Issue storage issue = _issues[token];
-        if (!isEnabled(RuleIds.ISS_1) || issue.professionalOnly) return (true, "");
+        if (!_inForce(RuleIds.ISS_1_BIT) || issue.professionalOnly) return (true, "");
         uint256 size = issue.totalQuantity * issue.offeringPrice;
         if (size > _params.tierTwoCap && issue.disclosure < DISCLOSURE_REGISTRATION_STATEMENT) {
             return (false, "registration-statement-required");
@@ -253,13 +259,17 @@ contract MarketRegistry is VenueRegister {
     }
 
     function _accountManagerCheck(address issuer, address accountManager) private view returns (bool, string memory) {
-        if (!isEnabled(RuleIds.LIC_2)) return (true, "");
+        if (!_inForce(RuleIds.LIC_2_BIT)) return (true, "");
         if (accountManager == issuer) {
             if (!hasLicence(issuer, ISSUER_ACCOUNT_MANAGER)) return (false, "issuer-not-account-manager");
         } else if (!hasLicence(accountManager, ISSUANCE_LICENCES)) {
             return (false, "account-manager-not-licensed");
         }
         return (true, "");
+    }
+
+    function _inForce(uint256 ruleBit) private view returns (bool) {
+        return RuleIds.inForce(disabledRules, ruleBit);
     }
 
     function _requireFirm(address account) private view returns (Firm storage f) {

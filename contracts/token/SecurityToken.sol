@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {RuleViolation, Decision} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {IComplianceRule} from "../compliance/IComplianceRule.sol";
@@ -16,7 +17,14 @@ import {InvestorRegistry} from "../market/InvestorRegistry.sol";
 /// token's compliance rules; minting is the account manager's alone and never passes the
 /// registered quantity (KR-SET-2); the registrar (KSD) can pause, freeze and force transfers.
 contract SecurityToken is ERC20, AccessControl, Pausable {
+    using TransientSlot for *;
+
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    // The balance change in progress, in transient storage (EIP-1153): its KRW value when a
+    // venue or the offering knows it, and whether the registrar forces it.
+    bytes32 private constant PENDING_VALUE = keccak256("stosim.SecurityToken.pendingValue");
+    bytes32 private constant VALUE_KNOWN = keccak256("stosim.SecurityToken.valueKnown");
+    bytes32 private constant FORCING = keccak256("stosim.SecurityToken.forcing");
 
     MarketRegistry public immutable market;
     InvestorRegistry public immutable investors;
@@ -28,11 +36,6 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
     uint256 public retainedLocked; // the issuer's locked share (KR-ISS-2)
     uint256 public referencePrice; // KRW per token: offering price, then last venue price
     uint256 public holderCount;
-
-    // The KRW value of the balance change in progress, when a venue or the offering knows it.
-    uint256 private _pendingValue;
-    bool private _valueKnown;
-    bool private _forcing;
 
     event RulesSet(IComplianceRule[] rules);
     event AddressFrozen(address indexed account, bool frozen);
@@ -80,12 +83,13 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
         if (msg.sender != issue.accountManager) revert RuleViolation(RuleIds.LIC_2, "caller-not-account-manager");
         (bool licensed, string memory whyNot) = market.mintCheck(address(this));
         if (!licensed) revert RuleViolation(RuleIds.LIC_2, whyNot); // a revoked licence stops minting
-        if (market.isEnabled(RuleIds.SET_2) && totalSupply() + amount > issue.totalQuantity) {
+        uint256 disabled = market.disabledRules();
+        if (RuleIds.inForce(disabled, RuleIds.SET_2_BIT) && totalSupply() + amount > issue.totalQuantity) {
             revert RuleViolation(RuleIds.SET_2, "exceeds-registered-quantity");
         }
         (bool offeringOk, string memory why) = market.offeringCheck(address(this));
         if (!offeringOk) revert RuleViolation(RuleIds.ISS_1, why);
-        if (market.isEnabled(RuleIds.ISS_2)) {
+        if (RuleIds.inForce(disabled, RuleIds.ISS_2_BIT)) {
             uint256 required = issue.totalQuantity * market.params().retainedShareBps / 10_000;
             if (to == issue.issuer) {
                 uint256 missing = required > retainedLocked ? required - retainedLocked : 0;
@@ -126,7 +130,7 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
             frozenAmount[from] -= fromFrozen;
             if (from == issuer()) retainedLocked -= fromLocked - fromFrozen;
         }
-        _forcing = true; // read and cleared by _update before any external call
+        FORCING.asBoolean().tstore(true); // read and cleared by _update before any external call
         _transfer(from, to, amount);
         emit ForcedTransfer(from, to, amount, reason, msg.sender);
     }
@@ -176,34 +180,30 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
 
     function _update(address from, address to, uint256 amount) internal override {
         _requireNotPaused();
-        uint256 value = _valueKnown ? _pendingValue : amount * referencePrice;
-        _valueKnown = false;
-        bool forcing = _forcing;
-        _forcing = false;
-        if (to != address(0) && market.isEnabled(RuleIds.INV_1)) {
+        uint256 value = VALUE_KNOWN.asBoolean().tload() ? PENDING_VALUE.asUint256().tload() : amount * referencePrice;
+        VALUE_KNOWN.asBoolean().tstore(false);
+        bool forcing = FORCING.asBoolean().tload();
+        FORCING.asBoolean().tstore(false);
+        uint256 disabled = market.disabledRules(); // every rule switch, read once per transfer
+        if (to != address(0) && RuleIds.inForce(disabled, RuleIds.INV_1_BIT)) {
             Decision memory d = investors.eligibility(to);
             if (!d.allowed) revert RuleViolation(d.ruleId, d.reason);
         }
-        if (from != address(0) && !forcing) _checkSender(from, amount);
+        if (from != address(0) && !forcing) _checkSender(from, amount, disabled);
         if (to != address(0) && !forcing && addressFrozen[to]) revert RuleViolation(RuleIds.LED_2, "receiver-frozen");
-        uint256 ruleCount = _rules.length;
         if (!forcing) {
+            // one call per rule: it refuses (reverting everything) or records the change
+            uint256 ruleCount = _rules.length;
             for (uint256 i = 0; i < ruleCount; i++) {
-                Decision memory d = _rules[i].check(address(this), from, to, amount, value);
-                if (!d.allowed) revert RuleViolation(d.ruleId, d.reason);
+                _rules[i].enforce(address(this), from, to, amount, value, disabled);
             }
         }
         _countHolders(from, to, amount);
         super._update(from, to, amount);
-        if (!forcing) {
-            for (uint256 i = 0; i < ruleCount; i++) {
-                _rules[i].transferred(address(this), from, to, amount, value);
-            }
-        }
     }
 
-    function _checkSender(address from, uint256 amount) private view {
-        if (market.isEnabled(RuleIds.INV_1) && investors.investor(from).frozen) {
+    function _checkSender(address from, uint256 amount, uint256 disabled) private view {
+        if (RuleIds.inForce(disabled, RuleIds.INV_1_BIT) && investors.investor(from).frozen) {
             revert RuleViolation(RuleIds.INV_1, "investor-frozen");
         }
         if (addressFrozen[from]) revert RuleViolation(RuleIds.LED_2, "address-frozen");
@@ -217,7 +217,7 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
                 revert RuleViolation(RuleIds.ISS_2, "retained-share-locked");
             }
         }
-        if (market.isEnabled(RuleIds.DIS_1) && !disclosed[from]) {
+        if (RuleIds.inForce(disabled, RuleIds.DIS_1_BIT) && !disclosed[from]) {
             uint256 threshold = market.issueOf(address(this)).totalQuantity * market.params().disclosureThresholdBps;
             if (balance * 10_000 > threshold) revert RuleViolation(RuleIds.DIS_1, "disclosure-required");
         }
@@ -236,7 +236,7 @@ contract SecurityToken is ERC20, AccessControl, Pausable {
     }
 
     function _withValue(uint256 value) private {
-        _pendingValue = value;
-        _valueKnown = true;
+        PENDING_VALUE.asUint256().tstore(value);
+        VALUE_KNOWN.asBoolean().tstore(true);
     }
 }

@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {RuleViolation} from "../common/RuleViolation.sol";
 import {RuleIds} from "../common/RuleIds.sol";
 import {MarketRegistry} from "../market/MarketRegistry.sol";
@@ -12,6 +14,7 @@ import {SecurityToken} from "../token/SecurityToken.sol";
 import {SignedOrders} from "./SignedOrders.sol";
 import {VenueFees} from "./VenueFees.sol";
 import {VenueListings} from "./VenueListings.sol";
+import {DeferredTrades} from "./DeferredTrades.sol";
 
 /// @title Venue
 /// @notice One licensed distributor's OTC venue. Matching runs off-chain; the operator submits
@@ -22,8 +25,17 @@ import {VenueListings} from "./VenueListings.sol";
 /// Licences (KR-LIC-1): a venue that is suspended, deregistered or whose operator lost its
 /// licence accepts nothing new. Trades it accepted before still settle when KSD finalizes them
 /// (settlement finality), unless the regulator deregistered the venue.
-contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
+///
+/// What cannot change while a batch runs (the rule switches, this venue's registration and
+/// licence, a token's separation from the operator) is read once per batch, not per trade.
+contract Venue is VenueFees, SignedOrders, DeferredTrades, ReentrancyGuardTransient {
+    using SlotDerivation for bytes32;
+    using TransientSlot for *;
+
     bytes32 private constant KSD_ROLE = keccak256("KSD_ROLE");
+    // transient: a number per batch of this transaction, and the tokens found separated (KR-SEP-1) in it
+    bytes32 private constant BATCH = keccak256("stosim.Venue.batch");
+    bytes32 private constant SEPARATED = keccak256("stosim.Venue.separated");
     uint256 public constant MAX_SETTLEMENT_DAYS = 30;
 
     enum TradeStatus {
@@ -42,30 +54,10 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
         bool buyerIsMaker;
     }
 
-    /// @dev A trade as it settles: parties from the signed orders, fees fixed at acceptance.
-    struct Leg {
-        uint256 tradeId;
-        address token;
-        address buyer;
-        address seller;
-        uint256 quantity;
-        uint256 price;
-        uint256 buyerFee;
-        uint256 sellerFee;
-        bool buyerIsMaker;
-    }
-
-    struct PendingTrade {
-        Leg trade;
-        uint64 due;
-        bool open;
-    }
-
     InvestorRegistry public immutable investors;
     bool public immutable professionalOnly;
     uint256 public settlementDays; // 0 = on-ledger DvP at T+0
     mapping(uint256 tradeId => TradeStatus) public tradeStatus;
-    mapping(uint256 tradeId => PendingTrade) private _pending;
 
     event SettlementCycleSet(uint256 settlementDays);
     event TradeSettled(
@@ -117,6 +109,10 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
     /// reported (TradeIdReused) and moves nothing.
     function settleBatch(Trade[] calldata trades) external onlyRole(OPERATOR_ROLE) nonReentrant {
         uint64 due = settlementDays == 0 ? 0 : _dueDate();
+        _newBatch();
+        uint256 disabled = market.disabledRules();
+        (bool licensed, string memory why) = market.venueCheck(address(this));
+        string memory unlicensed = licensed ? "" : why;
         for (uint256 i = 0; i < trades.length; i++) {
             uint256 id = trades[i].tradeId;
             if (tradeStatus[id] != TradeStatus.None) {
@@ -125,20 +121,21 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
             }
             // Failed unless executeTrade, which reverts alone, records Settled or Pending
             tradeStatus[id] = TradeStatus.Failed;
-            try this.executeTrade(trades[i], due) {}
+            try this.executeTrade(trades[i], due, disabled, unlicensed) {}
             catch (bytes memory err) {
                 _fail(id, err);
             }
         }
+        _payOutFees();
     }
 
     /// @dev External so that a failing trade reverts alone; callable only by this venue.
-    function executeTrade(Trade calldata t, uint64 due) external {
+    /// `disabled` is the batch's rule switches, `unlicensed` why venueCheck refused ("" if not).
+    function executeTrade(Trade calldata t, uint64 due, uint256 disabled, string calldata unlicensed) external {
         if (msg.sender != address(this)) revert OnlySelf();
         if (t.quantity == 0) revert TradeZeroQuantity(t.tradeId);
         if (t.price == 0) revert TradeZeroPrice(t.tradeId);
-        (bool licensed, string memory why) = market.venueCheck(address(this));
-        if (!licensed) revert RuleViolation(RuleIds.LIC_1, why);
+        if (bytes(unlicensed).length != 0) revert RuleViolation(RuleIds.LIC_1, unlicensed);
         address token = t.buy.order.token;
         if (t.sell.order.token != token) revert RuleViolation(RuleIds.LED_2, "order-token-mismatch");
         uint256 value = t.quantity * t.price;
@@ -153,7 +150,8 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
             feeFor(value, !t.buyerIsMaker),
             t.buyerIsMaker
         );
-        _checkTrade(leg);
+        _payOutFeesBefore(leg.buyer);
+        _checkTrade(leg, disabled);
         _consume(t.buy, true, t.quantity, t.price, leg.buyerFee);
         _consume(t.sell, false, t.quantity, t.price, leg.sellerFee);
         if (due == 0) {
@@ -161,7 +159,7 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
             _deliver(leg);
         } else {
             tradeStatus[t.tradeId] = TradeStatus.Pending;
-            _pending[t.tradeId] = PendingTrade(leg, due, true);
+            _store(leg, due);
             emit TradeAccepted(t.tradeId, token, due);
         }
     }
@@ -171,10 +169,13 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
     function finalize(uint256[] calldata tradeIds) external nonReentrant {
         if (!market.hasRole(KSD_ROLE, msg.sender)) revert RuleViolation(RuleIds.SET_1, "not-registrar");
         for (uint256 i = 0; i < tradeIds.length; i++) {
-            PendingTrade storage p = _pending[tradeIds[i]];
+            StoredTrade storage p = _pending[tradeIds[i]];
             if (!p.open) revert UnknownPendingTrade(tradeIds[i]);
             if (block.timestamp < p.due) revert RuleViolation(RuleIds.SET_1, "not-due");
         }
+        _newBatch();
+        uint256 disabled = market.disabledRules();
+        bool registered = market.isVenue(address(this));
         for (uint256 i = 0; i < tradeIds.length; i++) {
             uint256 id = tradeIds[i];
             if (!_pending[id].open) {
@@ -183,26 +184,41 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
             }
             _pending[id].open = false;
             tradeStatus[id] = TradeStatus.Failed; // unless deliverPending records Settled
-            try this.deliverPending(id) {}
+            try this.deliverPending(id, disabled, registered) {}
             catch (bytes memory err) {
                 _fail(id, err);
             }
         }
+        _payOutFees();
     }
 
     /// @dev External so that a failing delivery reverts alone; callable only by this venue.
-    function deliverPending(uint256 tradeId) external {
+    /// `disabled` and `registered` are the batch's rule switches and isVenue (KR-LIC-1).
+    function deliverPending(uint256 tradeId, uint256 disabled, bool registered) external {
         if (msg.sender != address(this)) revert OnlySelf();
         // settlement finality: a suspended venue's accepted trades settle, a deregistered one's fail
-        if (!market.isVenue(address(this))) revert RuleViolation(RuleIds.LIC_1, "venue-deregistered");
-        Leg memory leg = _pending[tradeId].trade;
-        _checkTrade(leg);
+        if (!registered) revert RuleViolation(RuleIds.LIC_1, "venue-deregistered");
+        Leg memory leg = _leg(tradeId);
+        _payOutFeesBefore(leg.buyer);
+        _checkTrade(leg, disabled);
         tradeStatus[tradeId] = TradeStatus.Settled;
         _deliver(leg);
     }
 
-    function pendingTrade(uint256 tradeId) external view returns (PendingTrade memory) {
-        return _pending[tradeId];
+    /// @dev A fresh namespace for what a batch reads once (a second batch in the same
+    /// transaction reads afresh).
+    function _newBatch() private {
+        BATCH.asUint256().tstore(BATCH.asUint256().tload() + 1);
+    }
+
+    /// @dev KR-SEP-1 once per token and batch: only a token found separated is remembered.
+    function _requireSeparated(address token) private {
+        TransientSlot.BooleanSlot known =
+            SEPARATED.deriveMapping(BATCH.asUint256().tload()).deriveMapping(token).asBoolean();
+        if (known.tload()) return;
+        (bool separated, string memory reason) = market.separationCheck(operator, token);
+        if (!separated) revert RuleViolation(RuleIds.SEP_1, reason);
+        known.tstore(true);
     }
 
     function _dueDate() private view returns (uint64) {
@@ -211,17 +227,16 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
         return SettlementCalendar(calendar).dueDate(block.timestamp, settlementDays);
     }
 
-    function _checkTrade(Leg memory t) private view {
+    function _checkTrade(Leg memory t, uint256 disabled) private {
         if (listing[t.token] != Listing.Listed) revert TokenNotListed(t.token);
-        (bool separated, string memory reason) = market.separationCheck(operator, t.token);
-        if (!separated) revert RuleViolation(RuleIds.SEP_1, reason);
-        if (market.isEnabled(RuleIds.MKT_1)) {
+        _requireSeparated(t.token);
+        if (RuleIds.inForce(disabled, RuleIds.MKT_1_BIT)) {
             if (t.buyer == t.seller) revert RuleViolation(RuleIds.MKT_1, "self-trade");
             if (market.related(operator, t.buyer) || market.related(operator, t.seller)) {
                 revert RuleViolation(RuleIds.MKT_1, "operator-own-account");
             }
         }
-        if (professionalOnly && market.isEnabled(RuleIds.INV_4)) {
+        if (professionalOnly && RuleIds.inForce(disabled, RuleIds.INV_4_BIT)) {
             if (investors.classOf(t.buyer) != InvestorRegistry.InvestorClass.Professional) {
                 revert RuleViolation(RuleIds.INV_4, "buyer-not-professional");
             }
@@ -245,25 +260,23 @@ contract Venue is VenueFees, SignedOrders, ReentrancyGuardTransient {
         }
         SecurityToken(t.token).venueTransfer(t.seller, t.buyer, t.quantity, value);
         _safeCashTransfer(t.buyer, t.seller, value - t.sellerFee);
-        string memory buyerKind = t.buyerIsMaker ? "maker" : "taker";
-        string memory sellerKind = t.buyerIsMaker ? "taker" : "maker";
-        if (t.buyerFee > 0) _payFee(t.tradeId, t.buyer, t.buyer, t.buyerFee, buyerKind);
-        if (t.sellerFee > 0) _payFee(t.tradeId, t.seller, t.buyer, t.sellerFee, sellerKind);
+        _chargeTradeFees(t.tradeId, t.buyer, t.seller, t.buyerFee, t.sellerFee, t.buyerIsMaker);
         emit TradeSettled(t.tradeId, t.token, t.buyer, t.seller, t.quantity, t.price);
     }
 
+    /// @dev TradeFailed names the rule as text, as it always has: off-chain code reads strings.
     function _fail(uint256 tradeId, bytes memory err) private {
-        (string memory ruleId, string memory reason) = _decodeRuleViolation(err);
-        emit TradeFailed(tradeId, ruleId, reason, err);
+        (bytes32 ruleId, string memory reason) = _decodeRuleViolation(err);
+        emit TradeFailed(tradeId, ruleId == 0 ? "" : RuleIds.toString(ruleId), reason, err);
     }
 
-    /// @dev The rule ID and reason of a RuleViolation revert; ("", "") for any other error.
-    function _decodeRuleViolation(bytes memory err) private pure returns (string memory, string memory) {
-        if (err.length < 4 || bytes4(err) != RuleViolation.selector) return ("", "");
+    /// @dev The rule ID and reason of a RuleViolation revert; (0, "") for any other error.
+    function _decodeRuleViolation(bytes memory err) private pure returns (bytes32, string memory) {
+        if (err.length < 4 || bytes4(err) != RuleViolation.selector) return (0, "");
         bytes memory body = new bytes(err.length - 4);
         for (uint256 i = 0; i < body.length; i++) {
             body[i] = err[i + 4];
         }
-        return abi.decode(body, (string, string));
+        return abi.decode(body, (bytes32, string));
     }
 }

@@ -3,13 +3,23 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {VenueListings} from "./VenueListings.sol";
 
 /// @title VenueFees
 /// @notice A venue's fee schedule and the accounts fees go to: each fee is split between the
 /// venue and the registrar, and every fee is an event. Cash moves only inside settlement.
+///
+/// Trade fees are netted per batch: a trade pulls both its fees from the buyer in one transfer
+/// (the seller's withheld from its proceeds) and each payee's share is owed, in transient
+/// storage (EIP-1153), until the batch pays each payee once (_payOutFees). A trade that fails
+/// reverts its own transfer and its share of the totals with it.
 abstract contract VenueFees is VenueListings {
     using SafeERC20 for IERC20;
+    using TransientSlot for *;
+
+    bytes32 private constant VENUE_FEES_OWED = keccak256("stosim.VenueFees.venueFeesOwed");
+    bytes32 private constant REGISTRAR_FEES_OWED = keccak256("stosim.VenueFees.registrarFeesOwed");
 
     struct FeeSchedule {
         uint256 makerBps;
@@ -68,6 +78,56 @@ abstract contract VenueFees is VenueListings {
     function _chargeListingFee(address issuer) internal override {
         uint256 fee = _fees.listingFee;
         if (fee > 0) _payFee(0, issuer, issuer, fee, "listing");
+    }
+
+    /// @dev A settled trade's fees: both pulled from the buyer at once, each split between the
+    /// venue and the registrar and owed to them until the batch ends; one FeeCharged per payer
+    /// and payee, as if each part were paid now.
+    function _chargeTradeFees(
+        uint256 tradeId,
+        address buyer,
+        address seller,
+        uint256 buyerFee,
+        uint256 sellerFee,
+        bool buyerIsMaker
+    ) internal {
+        if (buyerFee + sellerFee == 0) return;
+        _safeCashTransfer(buyer, address(this), buyerFee + sellerFee);
+        if (buyerFee > 0) _oweFee(tradeId, buyer, buyerFee, buyerIsMaker ? "maker" : "taker");
+        if (sellerFee > 0) _oweFee(tradeId, seller, sellerFee, buyerIsMaker ? "taker" : "maker");
+    }
+
+    /// @dev Pay the venue and the registrar what the batch's trades owe them, one transfer each.
+    function _payOutFees() internal {
+        uint256 venueDue = VENUE_FEES_OWED.asUint256().tload();
+        uint256 registrarDue = REGISTRAR_FEES_OWED.asUint256().tload();
+        if (venueDue > 0) {
+            VENUE_FEES_OWED.asUint256().tstore(0);
+            cash.safeTransfer(feeAccount, venueDue);
+        }
+        if (registrarDue > 0) {
+            REGISTRAR_FEES_OWED.asUint256().tstore(0);
+            cash.safeTransfer(registrarFeeAccount, registrarDue);
+        }
+    }
+
+    /// @dev Before a trade whose buyer is a fee account checks its cash: pay out what is owed,
+    /// so that its balance is what it would be had every fee been paid at once.
+    function _payOutFeesBefore(address buyer) internal {
+        if (buyer == feeAccount || buyer == registrarFeeAccount) _payOutFees();
+    }
+
+    function _oweFee(uint256 tradeId, address payer, uint256 fee, string memory kind) private {
+        uint256 venuePart = fee * _fees.venueShareBps / 10_000;
+        uint256 registrarPart = fee - venuePart;
+        if (venuePart > 0) {
+            VENUE_FEES_OWED.asUint256().tstore(VENUE_FEES_OWED.asUint256().tload() + venuePart);
+            emit FeeCharged(tradeId, payer, feeAccount, venuePart, kind);
+        }
+        if (registrarPart > 0) {
+            REGISTRAR_FEES_OWED.asUint256().tstore(REGISTRAR_FEES_OWED.asUint256().tload() + registrarPart);
+            emit FeeCharged(tradeId, payer, registrarFeeAccount, registrarPart, kind);
+        }
     }
 
     /// @dev Split one fee between the venue and the registrar; `source` is whose cash moves

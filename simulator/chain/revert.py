@@ -1,7 +1,8 @@
 """Turn a contract's revert data into a typed stosim exception.
 
 Custom errors are decoded against the ABIs of the compiled contracts, so a refusal arrives in
-Python as RuleViolation(rule_id, reason) and anything else as ContractRevert(name, args).
+Python as RuleViolation(rule_id, reason) and anything else as ContractRevert(name, args). On-chain a
+rule ID is a bytes32 (its text left-aligned, contracts/common/RuleIds.sol); here it is the text.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def decode_error(data: str) -> tuple[str, tuple[object, ...]] | None:
     return name, tuple(abi_decode(types, body))
 
 
+def rule_id_text(rule_id: object) -> str:
+    """A rule ID as the contracts give it (bytes32: text then zero bytes) as its text."""
+    if isinstance(rule_id, bytes):
+        return rule_id.rstrip(b"\0").decode("ascii")
+    return str(rule_id)
+
+
 def decode_revert(data: str, fallback: str) -> ChainError:
     """The exception for a revert with raw `data` (hex); `fallback` is used when it is opaque."""
     decoded = decode_error(data)
@@ -53,5 +61,5 @@ def decode_revert(data: str, fallback: str) -> ChainError:
         return ContractRevert(fallback.strip() or "reverted")
     name, args = decoded
     if name == "RuleViolation":
-        return RuleViolation(str(args[0]), str(args[1]))
+        return RuleViolation(rule_id_text(args[0]), str(args[1]))
     return ContractRevert(name, args)

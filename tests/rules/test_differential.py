@@ -24,6 +24,7 @@ from simulator.chain.deploy import (
     deploy_venue,
     registry_params,
 )
+from simulator.chain.revert import rule_id_text
 from simulator.errors import RuleViolation
 from simulator.scenario import Regime, RegimeParams
 from simulator.testing import strategies as sts
@@ -54,9 +55,9 @@ def outcome(action: Callable[[], Any]) -> rules.Decision:
     return rules.ALLOW
 
 
-def view(decision: tuple[bool, str, str]) -> rules.Decision:
+def view(decision: tuple[bool, bytes, str]) -> rules.Decision:
     allowed, rule_id, reason = decision
-    return rules.ALLOW if allowed else rules.Decision(False, rule_id, reason)
+    return rules.ALLOW if allowed else rules.Decision(False, rule_id_text(rule_id), reason)
 
 
 @pytest.mark.rule("KR-INV-2")

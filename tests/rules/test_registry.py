@@ -23,12 +23,13 @@ SMALL = {"market.days": 4, "investors.0.count": 8, "investors.1.count": 2, "inve
 def solidity_rule_ids() -> dict[str, str]:
     """Constant name -> rule ID, as contracts/common/RuleIds.sol declares them."""
     text = (CONTRACTS / "common" / "RuleIds.sol").read_text()
-    return dict(re.findall(r'string internal constant (\w+) = "([\w-]+)"', text))
+    return dict(re.findall(r'bytes32 internal constant (\w+) = "([\w-]+)"', text))
 
 
 def contracts_naming(rule_id: str) -> set[str]:
     constant = {rid: name for name, rid in solidity_rule_ids().items()}[rule_id]
-    pattern = re.compile(rf"\bRuleIds\.{constant}\b")
+    # a contract names a rule by its ID, or by its bit in the word of switched-off rules
+    pattern = re.compile(rf"\bRuleIds\.{constant}(_BIT)?\b")
     return {sol.stem for sol in CONTRACTS.rglob("*.sol") if pattern.search(sol.read_text())}
 
 

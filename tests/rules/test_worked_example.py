@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from simulator import rules
+from simulator.chain.revert import rule_id_text
 from simulator.scenario import Regime, RegimeParams
 from simulator.testing import strategies as sts
 
@@ -37,4 +38,4 @@ def test_kr_inv_2_contract_holds_the_same_limit(isolated, market, value):
         "InvestorLimitRule", rule, "check", market.cash, "0x" + "00" * 20, investor, 1, value
     )
     spec = rules.investment_limit(STRICTER, "general", 0, 0, value)
-    assert (allowed, rule_id, reason) == (spec.allowed, spec.rule_id, spec.reason)
+    assert (allowed, rule_id_text(rule_id), reason) == (spec.allowed, spec.rule_id, spec.reason)

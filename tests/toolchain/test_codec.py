@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.chain.logs import decode_logs
-from simulator.chain.revert import decode_error, decode_revert
+from simulator.chain.revert import decode_error, decode_revert, rule_id_text
 from simulator.errors import ContractRevert, RuleViolation
 
 FEE_CHARGED = "0x" + keccak(text="FeeCharged(uint256,address,address,uint256,string)").hex()
@@ -31,11 +31,19 @@ def _topic(value: int | str) -> str:
     return "0x" + word.to_bytes(32, "big").hex()
 
 
-def test_a_rule_violation_arrives_with_its_rule_id_and_reason():
-    data = _error("RuleViolation(string,string)", ["string", "string"], ["KR-SEP-1", "affiliate"])
+@pytest.mark.parametrize("rule_id", ["KR-SEP-1", "STO-HOLDERCAP"])
+def test_a_rule_violation_arrives_with_its_rule_id_and_reason(rule_id: str):
+    # on-chain the rule ID is a bytes32 constant: its text left-aligned (RuleIds.sol)
+    word = rule_id.encode().ljust(32, b"\0")
+    data = _error("RuleViolation(bytes32,string)", ["bytes32", "string"], [word, "affiliate"])
     error = decode_revert(data, "fallback")
     assert isinstance(error, RuleViolation)
-    assert (error.rule_id, error.reason) == ("KR-SEP-1", "affiliate")
+    assert (error.rule_id, error.reason) == (rule_id, "affiliate")
+
+
+def test_rule_id_text_reads_the_contracts_bytes32_and_passes_text_through():
+    assert rule_id_text(b"KR-INV-2".ljust(32, b"\0")) == "KR-INV-2"
+    assert rule_id_text("KR-INV-2") == "KR-INV-2"
 
 
 @pytest.mark.parametrize(
