@@ -160,3 +160,18 @@ def test_a_run_ends_with_nothing_unsettled_or_reports_what_is_pending():
     assert open_["pending_trades"] > 0
     gap = open_["matched_value_krw"] - open_["total_settled_value_krw"]
     assert open_["pending_value_krw"] == gap
+
+
+def test_the_option_draw_is_numpys_choice() -> None:
+    """venue_choice's fast draw picks what Generator.choice(n, p=p) picks, and consumes the
+    same random numbers: runs stay the same with the same seed."""
+    from simulator.venue_choice import _draw
+
+    for seed in range(3_000):
+        shape = np.random.default_rng(seed)
+        utility = shape.normal(size=1 + seed % 8) * 3
+        weights = np.exp(utility - utility.max())
+        p = weights / weights.sum()
+        ours, numpys = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
+        assert _draw(ours, p) == int(numpys.choice(len(p), p=p))
+        assert ours.random() == numpys.random()
