@@ -2,9 +2,10 @@
 admitted against: `stosim validate`/`stosim run` check the default bound, the API its own
 (smaller) limits from its settings. A refusal names the field and the limit.
 
-The per-order figures come from bench/README.md (the 2027 baseline scaled to 5,000 investors and
-365 days on the embedded ledger: 3.3 million orders, 335,392 trades settled, 361 s, 11.2 GiB peak);
-they are estimates for admission, not promises."""
+The per-order figures come from bench/README.md (issue 16's second round: the 2027 baseline
+scaled to 5,000 investors and 365 days on the embedded ledger, 3.3 million orders, 214,252 trades
+settled, 795 s, 4.4 GiB peak; 500 investors x 60 days on Anvil, 54,750 orders, 100 s); they are
+estimates for admission, not promises."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.scenario import Scenario
 
-BASE_BYTES = 700 * 2**20  # a run's process before its first order: interpreter, contracts, chain
-BYTES_PER_ORDER = 3_500  # scheduled arrivals, order books, event log and tables, per order
+BASE_BYTES = 160 * 2**20  # a run's process before its first order: interpreter, contracts, chain
+# order books, event log and tables, and the chain's state carried over, per order
+BYTES_PER_ORDER = 1_400
 TRADES_PER_ORDER = 0.1  # settled trades per order arrival in the reference runs
-SECONDS_PER_ORDER = {"revm": 110e-6, "anvil": 300e-6}
+SECONDS_PER_ORDER = {"revm": 240e-6, "anvil": 1.8e-3}  # Anvil's blocks slow as the chain grows
 START_SECONDS = {"revm": 2.0, "anvil": 5.0}
 
 
