@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title DeferredTrades
 /// @notice A venue's trades as they settle, and those accepted for deferred settlement (KR-SET-1)
-/// until KSD finalizes them, stored packed.
+/// until KSD finalizes them. A deferred trade is stored as one slot, a hash of its leg and due
+/// date; KSD passes the data back at finalization (from the acceptance event) and it must match.
 abstract contract DeferredTrades {
     /// @dev A trade as it settles: parties from the signed orders, fees fixed at acceptance.
     struct Leg {
@@ -18,55 +19,41 @@ abstract contract DeferredTrades {
         bool buyerIsMaker;
     }
 
+    /// @dev A deferred trade as accepted: what its commitment hashes.
     struct PendingTrade {
         Leg trade;
         uint64 due;
-        bool open;
     }
 
-    /// @dev A deferred trade as stored: its id is the key, and token, due date and flags share
-    /// one slot (seven slots, not ten).
-    struct StoredTrade {
-        address token;
-        uint64 due;
-        bool open;
-        bool buyerIsMaker;
-        address buyer;
-        address seller;
-        uint256 quantity;
-        uint256 price;
-        uint256 buyerFee;
-        uint256 sellerFee;
+    // One slot per deferred trade, not seven: a node's cost per block grows with the slots the
+    // chain holds. Zero when not pending (never accepted, or finalized).
+    mapping(uint256 tradeId => bytes32) private _commitments;
+
+    /// @notice The commitment of a trade pending deferred settlement, or zero if it is not pending.
+    function pendingCommitment(uint256 tradeId) external view returns (bytes32) {
+        return _commitments[tradeId];
     }
 
-    mapping(uint256 tradeId => StoredTrade) internal _pending;
-
-    function pendingTrade(uint256 tradeId) external view returns (PendingTrade memory) {
-        StoredTrade storage p = _pending[tradeId];
-        Leg memory leg = _leg(tradeId);
-        if (p.buyer == address(0)) leg.tradeId = 0; // never accepted: all zero, as before
-        return PendingTrade(leg, p.due, p.open);
+    /// @notice The commitment a pending trade is stored as: keccak256(abi.encode(trade, due)).
+    function commitmentOf(PendingTrade memory p) public pure returns (bytes32) {
+        return keccak256(abi.encode(p));
     }
 
-    function _leg(uint256 tradeId) internal view returns (Leg memory) {
-        StoredTrade storage p = _pending[tradeId];
-        return Leg(
-            tradeId, p.token, p.buyer, p.seller, p.quantity, p.price, p.buyerFee, p.sellerFee, p.buyerIsMaker
-        );
+    function _commit(Leg memory leg, uint64 due) internal {
+        _commitments[leg.tradeId] = commitmentOf(PendingTrade(leg, due));
     }
 
-    function _store(Leg memory leg, uint64 due) internal {
-        _pending[leg.tradeId] = StoredTrade(
-            leg.token,
-            due,
-            true,
-            leg.buyerIsMaker,
-            leg.buyer,
-            leg.seller,
-            leg.quantity,
-            leg.price,
-            leg.buyerFee,
-            leg.sellerFee
-        );
+    /// @dev Whether `p` is exactly a trade accepted and not yet finalized.
+    function _isPending(PendingTrade calldata p) internal view returns (bool) {
+        bytes32 stored = _commitments[p.trade.tradeId];
+        return stored != 0 && stored == commitmentOf(p);
+    }
+
+    function _isOpen(uint256 tradeId) internal view returns (bool) {
+        return _commitments[tradeId] != 0;
+    }
+
+    function _close(uint256 tradeId) internal {
+        delete _commitments[tradeId];
     }
 }

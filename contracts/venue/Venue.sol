@@ -63,7 +63,19 @@ contract Venue is VenueFees, SignedOrders, DeferredTrades, ReentrancyGuardTransi
     event TradeSettled(
         uint256 indexed tradeId, address indexed token, address buyer, address seller, uint256 quantity, uint256 price
     );
-    event TradeAccepted(uint256 indexed tradeId, address indexed token, uint64 due);
+    /// @dev The whole leg, flat, so that KSD can pass it back at finalize (DeferredTrades).
+    event TradeAccepted(
+        uint256 indexed tradeId,
+        address indexed token,
+        uint64 due,
+        address buyer,
+        address seller,
+        uint256 quantity,
+        uint256 price,
+        uint256 buyerFee,
+        uint256 sellerFee,
+        bool buyerIsMaker
+    );
     event TradeFailed(uint256 indexed tradeId, string ruleId, string reason, bytes error);
     event TradeIdReused(uint256 indexed tradeId, TradeStatus status);
 
@@ -159,32 +171,44 @@ contract Venue is VenueFees, SignedOrders, DeferredTrades, ReentrancyGuardTransi
             _deliver(leg);
         } else {
             tradeStatus[t.tradeId] = TradeStatus.Pending;
-            _store(leg, due);
-            emit TradeAccepted(t.tradeId, token, due);
+            _commit(leg, due);
+            emit TradeAccepted(
+                t.tradeId,
+                token,
+                due,
+                leg.buyer,
+                leg.seller,
+                leg.quantity,
+                leg.price,
+                leg.buyerFee,
+                leg.sellerFee,
+                leg.buyerIsMaker
+            );
         }
     }
 
-    /// @notice KSD finalizes deferred trades on their due date (KR-SET-1); each settles or fails
-    /// on its own, once. A trade not pending or not yet due refuses the whole call.
-    function finalize(uint256[] calldata tradeIds) external nonReentrant {
+    /// @notice KSD finalizes deferred trades on their due date (KR-SET-1), passing each back as
+    /// the venue accepted it (TradeAccepted); each settles or fails on its own, once. A trade not
+    /// pending, not exactly as accepted, or not yet due refuses the whole call.
+    function finalize(PendingTrade[] calldata trades) external nonReentrant {
         if (!market.hasRole(KSD_ROLE, msg.sender)) revert RuleViolation(RuleIds.SET_1, "not-registrar");
-        for (uint256 i = 0; i < tradeIds.length; i++) {
-            StoredTrade storage p = _pending[tradeIds[i]];
-            if (!p.open) revert UnknownPendingTrade(tradeIds[i]);
-            if (block.timestamp < p.due) revert RuleViolation(RuleIds.SET_1, "not-due");
+        for (uint256 i = 0; i < trades.length; i++) {
+            // KR-SET-1: KSD settles only what the venue accepted, field for field
+            if (!_isPending(trades[i])) revert UnknownPendingTrade(trades[i].trade.tradeId);
+            if (block.timestamp < trades[i].due) revert RuleViolation(RuleIds.SET_1, "not-due");
         }
         _newBatch();
         uint256 disabled = market.disabledRules();
         bool registered = market.isVenue(address(this));
-        for (uint256 i = 0; i < tradeIds.length; i++) {
-            uint256 id = tradeIds[i];
-            if (!_pending[id].open) {
+        for (uint256 i = 0; i < trades.length; i++) {
+            uint256 id = trades[i].trade.tradeId;
+            if (!_isOpen(id)) {
                 emit TradeIdReused(id, tradeStatus[id]); // repeated in this call: done already
                 continue;
             }
-            _pending[id].open = false;
+            _close(id);
             tradeStatus[id] = TradeStatus.Failed; // unless deliverPending records Settled
-            try this.deliverPending(id, disabled, registered) {}
+            try this.deliverPending(trades[i].trade, disabled, registered) {}
             catch (bytes memory err) {
                 _fail(id, err);
             }
@@ -194,14 +218,13 @@ contract Venue is VenueFees, SignedOrders, DeferredTrades, ReentrancyGuardTransi
 
     /// @dev External so that a failing delivery reverts alone; callable only by this venue.
     /// `disabled` and `registered` are the batch's rule switches and isVenue (KR-LIC-1).
-    function deliverPending(uint256 tradeId, uint256 disabled, bool registered) external {
+    function deliverPending(Leg calldata leg, uint256 disabled, bool registered) external {
         if (msg.sender != address(this)) revert OnlySelf();
         // settlement finality: a suspended venue's accepted trades settle, a deregistered one's fail
         if (!registered) revert RuleViolation(RuleIds.LIC_1, "venue-deregistered");
-        Leg memory leg = _leg(tradeId);
         _payOutFeesBefore(leg.buyer);
         _checkTrade(leg, disabled);
-        tradeStatus[tradeId] = TradeStatus.Settled;
+        tradeStatus[leg.tradeId] = TradeStatus.Settled;
         _deliver(leg);
     }
 

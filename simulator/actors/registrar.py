@@ -108,9 +108,7 @@ class Registrar:
             for venue_name, trade_ids in self._due.pop(due).items()
             for i in range(0, len(trade_ids), BATCH_LIMIT)
         ]
-        calls = [
-            ("Venue", venue.address, "finalize", (chunk,), self.address) for venue, chunk in work
-        ]
+        calls = [venue.finalize_call(self.address, chunk) for venue, chunk in work]
         receipts = self.ledger.transact_many(calls, BATCH_GAS)
         for (venue, chunk), tx in zip(work, receipts, strict=True):
             venue.finalized(self.engine.now, tx, chunk)

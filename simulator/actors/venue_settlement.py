@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from simulator.actors.investor import Investor
 from simulator.chain import orders
+from simulator.chain.deferred import PendingTrade, pending_trade
 from simulator.chain.ledger import Call, Ledger, TxResult
 from simulator.eventlog import EventLog
 from simulator.events import FeeCharged, TradeFailed, TradeSettled
@@ -34,6 +35,7 @@ class MatchedTrade:
     buyer_reserved: int
     buy_order: Order | None = None  # the holders' orders, which they signed (holder consent)
     sell_order: Order | None = None
+    accepted: PendingTrade | None = None  # as the venue accepted it for T+n (TradeAccepted)
 
 
 class VenueSettlement:
@@ -83,6 +85,7 @@ class VenueSettlement:
         by_id = {m.trade_id: m for m in batch}
         for event in tx.named("TradeAccepted"):
             trade = by_id[int(event.args["tradeId"])]
+            trade.accepted = pending_trade(event.args)
             self.pending[trade.trade_id] = trade
             if self.on_deferred is not None:
                 self.on_deferred(self.name, trade.trade_id, int(event.args["due"]))
@@ -100,6 +103,11 @@ class VenueSettlement:
             m.seller.address, token, False, s.quantity, s.price, s.order_id, self.order_expiry(s.t)
         )
         return (m.trade_id, buy, sell, m.quantity, m.price, m.buyer_is_maker)
+
+    def finalize_call(self, ksd: str, trade_ids: list[int]) -> Call:
+        """KSD's Venue.finalize of these deferred trades, each passed back as accepted."""
+        legs = [self.pending[i].accepted for i in trade_ids]
+        return Call("Venue", self.address, "finalize", (legs,), ksd)
 
     def finalized(self, t: int, tx: TxResult, trade_ids: list[int]) -> None:
         """KSD finalized these deferred trades of this venue in `tx` (KR-SET-1)."""

@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
+from simulator.chain.deferred import PendingTrade, pending_trade
 from simulator.chain.deploy import Licence
 from simulator.chain.ledger import TxResult
 from simulator.chain.orders import OrderKey
@@ -31,7 +32,8 @@ class ConsentRules:
         self.may_fall: set[str] = set()  # accounts whose balances this step may lower
         self.settled_ids: set[int] = set()
         self.settled_trades: list[tuple[str, tuple[Any, ...]]] = []
-        self.pending: dict[int, tuple[str, int, str]] = {}  # id -> (venue, due, seller)
+        # id -> (venue, the trade as accepted, seller)
+        self.pending: dict[int, tuple[str, PendingTrade, str]] = {}
         self.reference: dict[str, int] = {}
         self.last_holdings = self._holdings()
 
@@ -53,7 +55,7 @@ class ConsentRules:
             self.settled_ids.add(trade_id)
             self.reference[str(event.args["token"])] = int(event.args["price"])
         for event in tx.named("TradeAccepted"):
-            self.pending[int(event.args["tradeId"])] = (venue, int(event.args["due"]), seller)
+            self.pending[int(event.args["tradeId"])] = (venue, pending_trade(event.args), seller)
 
     def _licensed(self, venue: str) -> bool:
         ok, _ = self.s.call(
@@ -118,14 +120,14 @@ class ConsentRules:
     def finalize_due(self) -> None:
         """KSD finalizes every pending trade once its due date has come."""
         s = self.s
-        latest = max(due for _, due, _ in self.pending.values())
+        latest = max(due for _, (_, due), _ in self.pending.values())
         if s.ledger.timestamp() < latest:
             s.ledger.set_time(latest)
         for venue in ("NXT", "KDX"):
-            ids = [i for i, (v, _, _) in self.pending.items() if v == venue]
-            if not ids:
+            legs = [leg for v, leg, _ in self.pending.values() if v == venue]
+            if not legs:
                 continue
-            tx = s.tx("Venue", s.venue(venue), "finalize", ids + ids[:1], sender=s.ksd)
+            tx = s.tx("Venue", s.venue(venue), "finalize", legs + legs[:1], sender=s.ksd)
             for event in tx.named("TradeSettled"):  # orders both holders signed at acceptance
                 self.may_fall |= {str(event.args["buyer"]), str(event.args["seller"])}
             self._record(venue, tx)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.chain.deferred import PendingTrade, pending_trade
 from simulator.chain.deploy import Licence
 from simulator.errors import ContractRevert, RuleViolation
 
@@ -20,10 +21,10 @@ def _parties(scene: Scene) -> tuple[str, str]:
     return seller, buyer
 
 
-def _accept_deferred(scene: Scene, buyer: str, seller: str) -> tuple[int, int]:
+def _accept_deferred(scene: Scene, buyer: str, seller: str) -> tuple[PendingTrade, int]:
     scene.tx("Venue", scene.venue(), "setSettlementDays", 2, sender=scene.operator())
     accepted = scene.trade(buyer, seller, 10).named("TradeAccepted")[0].args
-    return accepted["tradeId"], accepted["due"]
+    return pending_trade(accepted), accepted["due"]
 
 
 @pytest.mark.rule("KR-LIC-1")
@@ -71,11 +72,11 @@ def test_obs3_a_venue_can_be_deregistered_for_good(scene: Scene):
 @pytest.mark.rule("KR-LIC-1")
 def test_pending_trades_of_a_venue_that_lost_its_licence_still_settle(scene: Scene):
     seller, buyer = _parties(scene)
-    trade_id, due = _accept_deferred(scene, buyer, seller)
+    trade, due = _accept_deferred(scene, buyer, seller)
     scene.registry("revokeLicence", scene.operator(), int(Licence.OTC_VENUE))
     assert refused(scene.trade(buyer, seller, 10)) == ("KR-LIC-1", "operator-not-licensed")
     scene.ledger.set_time(due)
-    tx = scene.tx("Venue", scene.venue(), "finalize", [trade_id], sender=scene.ksd)
+    tx = scene.tx("Venue", scene.venue(), "finalize", [trade], sender=scene.ksd)
     assert tx.named("TradeSettled"), "settlement finality: accepted trades complete"
     assert scene.balance(buyer) == 10
 
@@ -83,9 +84,9 @@ def test_pending_trades_of_a_venue_that_lost_its_licence_still_settle(scene: Sce
 @pytest.mark.rule("KR-LIC-1")
 def test_pending_trades_of_a_deregistered_venue_fail(scene: Scene):
     seller, buyer = _parties(scene)
-    trade_id, due = _accept_deferred(scene, buyer, seller)
+    trade, due = _accept_deferred(scene, buyer, seller)
     scene.registry("deregisterVenue", scene.venue())
     scene.ledger.set_time(due)
-    tx = scene.tx("Venue", scene.venue(), "finalize", [trade_id], sender=scene.ksd)
+    tx = scene.tx("Venue", scene.venue(), "finalize", [trade], sender=scene.ksd)
     assert refused(tx) == ("KR-LIC-1", "venue-deregistered")
     assert scene.balance(buyer) == 0 and scene.balance(seller) == 100

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from eth_utils import keccak
 
+from simulator.chain.deferred import pending_trade
 from simulator.errors import ContractRevert, RuleViolation
 
 from .conftest import PRICE, Scene, expect_rule
@@ -56,13 +57,13 @@ def test_obs2_finalize_repeating_a_deferred_trade_settles_it_once(scene: Scene):
     scene.tx("Venue", scene.venue(), "setSettlementDays", 2, sender=scene.operator())
     seller, buyer = _parties(scene)
     accepted = scene.trade(buyer, seller, 10).named("TradeAccepted")[0].args
-    trade_id = accepted["tradeId"]
+    trade_id, trade = accepted["tradeId"], pending_trade(accepted)
     scene.ledger.set_time(accepted["due"])
-    tx = scene.tx("Venue", scene.venue(), "finalize", [trade_id, trade_id], sender=scene.ksd)
+    tx = scene.tx("Venue", scene.venue(), "finalize", [trade, trade], sender=scene.ksd)
     assert len(tx.named("TradeSettled")) == 1 and len(tx.named("TradeIdReused")) == 1
     assert scene.balance(buyer) == 10, "the buyer of a 10-token trade gets 10, not 20"
     with pytest.raises(ContractRevert) as exc:
-        scene.tx("Venue", scene.venue(), "finalize", [trade_id], sender=scene.ksd)
+        scene.tx("Venue", scene.venue(), "finalize", [trade], sender=scene.ksd)
     assert exc.value.error == "UnknownPendingTrade"
     assert scene.call("Venue", scene.venue(), "tradeStatus", trade_id) == 2  # Settled
 
@@ -80,7 +81,7 @@ def test_obs4_the_operator_cannot_make_itself_settlement_agent(scene: Scene):
     accepted = scene.trade(buyer, seller, 10).named("TradeAccepted")[0].args
     scene.ledger.set_time(accepted["due"])
     with pytest.raises(RuleViolation) as refused:
-        scene.tx("Venue", scene.venue(), "finalize", [accepted["tradeId"]], sender=operator)
+        scene.tx("Venue", scene.venue(), "finalize", [pending_trade(accepted)], sender=operator)
     expect_rule(refused, "KR-SET-1", "not-registrar")
 
 
@@ -94,7 +95,7 @@ def test_obs4_the_due_date_comes_from_the_cycle_and_ksds_calendar(scene: Scene):
     accepted = scene.trade(buyer, seller, 5).named("TradeAccepted")[0].args
     assert accepted["due"] == _unix(dt.date(2027, 2, 9), 9), "T+2 of a Friday: Tuesday 09:00 KST"
     with pytest.raises(RuleViolation) as exc:  # due in the future: KSD cannot finalize at once
-        scene.tx("Venue", scene.venue(), "finalize", [accepted["tradeId"]], sender=scene.ksd)
+        scene.tx("Venue", scene.venue(), "finalize", [pending_trade(accepted)], sender=scene.ksd)
     expect_rule(exc, "KR-SET-1", "not-due")
     monday = (dt.date(2027, 2, 8) - dt.date(1970, 1, 1)).days
     with pytest.raises(ContractRevert):  # the operator does not set KSD's calendar

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.chain.deferred import pending_trade
 from simulator.chain.deploy import (
     KRW_BN,
     InvestorClass,
@@ -173,17 +174,18 @@ def test_kr_set_1_deferred_settlement_is_finalized_by_ksd_on_the_due_date(scene:
     seller, buyer = _seller_and_buyer(scene)
     accepted = scene.trade(buyer, seller, 10)
     trade_id = accepted.named("TradeAccepted")[0].args["tradeId"]
+    trade = pending_trade(accepted.named("TradeAccepted")[0].args)
     due = accepted.named("TradeAccepted")[0].args["due"]
     assert due > scene.ledger.timestamp() + DAY, "T+2 falls due on a later business day"
     assert scene.balance(buyer) == 0, "nothing moves before settlement"
     with pytest.raises(RuleViolation) as exc:
-        scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.ksd)
+        scene.tx("Venue", venue, "finalize", [trade], sender=scene.ksd)
     expect_rule(exc, "KR-SET-1", "not-due")
     with pytest.raises(RuleViolation) as exc:
-        scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.operator())
+        scene.tx("Venue", venue, "finalize", [trade], sender=scene.operator())
     expect_rule(exc, "KR-SET-1", "not-registrar")
     scene.ledger.set_time(due)
-    tx = scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.ksd)
+    tx = scene.tx("Venue", venue, "finalize", [trade], sender=scene.ksd)
     assert tx.named("TradeSettled")[0].args["tradeId"] == trade_id
     assert scene.balance(buyer) == 10 and scene.cash(seller) == 10 * PRICE
 
@@ -194,10 +196,10 @@ def test_kr_set_1_a_deferred_trade_fails_at_settlement_if_the_cash_is_gone(scene
     scene.tx("Venue", venue, "setSettlementDays", 2, sender=scene.operator())
     seller, buyer = _seller_and_buyer(scene, krw=50_000)
     accepted = scene.trade(buyer, seller, 10)
-    trade_id = accepted.named("TradeAccepted")[0].args["tradeId"]
     scene.tx("CashToken", scene.market.cash, "transfer", scene.investors[2], 1, sender=buyer)
     scene.ledger.set_time(accepted.named("TradeAccepted")[0].args["due"])
-    tx = scene.tx("Venue", venue, "finalize", [trade_id], sender=scene.ksd)
+    trade = pending_trade(accepted.named("TradeAccepted")[0].args)
+    tx = scene.tx("Venue", venue, "finalize", [trade], sender=scene.ksd)
     assert refused(tx) == ("KR-MKT-2", "insufficient-cash")
     assert scene.balance(seller) == 100
 

@@ -13,6 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from simulator import rules
+from simulator.chain.deferred import pending_trade
 from simulator.chain.deploy import (
     CHAIN_INVESTOR_CLASS,
     FAR_FUTURE,
@@ -313,14 +314,14 @@ def test_kr_set_1_and_kr_set_3_deferred_settlement_agrees(
         s.mint(seller, 10)
         s.fund(buyer, 10 * PRICE)
         accepted = s.trade(buyer, seller, 10).named("TradeAccepted")[0].args
-        trade_id, due = accepted["tradeId"], accepted["due"]  # KSD's calendar dates it
+        due = accepted["due"]  # KSD's calendar dates it
         if cash_gone:
             s.tx("CashToken", s.market.cash, "transfer", s.investors[2], 1, sender=buyer)
         s.ledger.advance_time(days_waited * 86_400)
         before = (s.balance(buyer), s.cash(buyer), s.balance(seller), s.cash(seller))
         due_check = rules.settlement_due(REGIME, s.ledger.timestamp() + 1, due)
         try:
-            tx = s.tx("Venue", s.venue(), "finalize", [trade_id], sender=s.ksd)
+            tx = s.tx("Venue", s.venue(), "finalize", [pending_trade(accepted)], sender=s.ksd)
         except RuleViolation as exc:
             assert rules.Decision(False, exc.rule_id, exc.reason) == due_check
             return
