@@ -4,8 +4,9 @@ admitted against: `stosim validate`/`stosim run` check the default bound, the AP
 
 The per-order figures come from bench/README.md (issue 16's second round: the 2027 baseline
 scaled to 5,000 investors and 365 days on the embedded ledger, 3.3 million orders, 214,252 trades
-settled, 795 s, 4.4 GiB peak; 500 investors x 60 days on Anvil, 54,750 orders, 100 s); they are
-estimates for admission, not promises."""
+settled, 795 s, 4.4 GiB peak before deferred trades became commitments, 1.95 GiB after; 100,000
+investors x 30 days, 5.5 million orders, 5.67 GiB; 500 investors x 60 days on Anvil, 54,750 orders,
+100 s, 60 s after); they are estimates for admission, on the safe side, not promises."""
 
 from __future__ import annotations
 
