@@ -90,12 +90,4 @@ library RuleIds {
         }
         return string(text);
     }
-
-    /// @notice A rule ID given as text; reverts if it is longer than an ID can be.
-    function fromString(string memory text) internal pure returns (bytes32) {
-        if (bytes(text).length > 32) revert RuleIdTooLong(text);
-        return bytes32(bytes(text));
-    }
-
-    error RuleIdTooLong(string ruleId);
 }

@@ -118,8 +118,7 @@ abstract contract VenueFees is VenueListings {
     }
 
     function _oweFee(uint256 tradeId, address payer, uint256 fee, string memory kind) private {
-        uint256 venuePart = fee * _fees.venueShareBps / 10_000;
-        uint256 registrarPart = fee - venuePart;
+        (uint256 venuePart, uint256 registrarPart) = _split(fee);
         if (venuePart > 0) {
             VENUE_FEES_OWED.asUint256().tstore(VENUE_FEES_OWED.asUint256().tload() + venuePart);
             emit FeeCharged(tradeId, payer, feeAccount, venuePart, kind);
@@ -133,8 +132,7 @@ abstract contract VenueFees is VenueListings {
     /// @dev Split one fee between the venue and the registrar; `source` is whose cash moves
     /// (the seller's fee is withheld from the buyer's payment), `payer` who bears it.
     function _payFee(uint256 tradeId, address payer, address source, uint256 fee, string memory kind) internal {
-        uint256 venuePart = fee * _fees.venueShareBps / 10_000;
-        uint256 registrarPart = fee - venuePart;
+        (uint256 venuePart, uint256 registrarPart) = _split(fee);
         if (venuePart > 0) {
             _safeCashTransfer(source, feeAccount, venuePart);
             emit FeeCharged(tradeId, payer, feeAccount, venuePart, kind);
@@ -143,6 +141,12 @@ abstract contract VenueFees is VenueListings {
             _safeCashTransfer(source, registrarFeeAccount, registrarPart);
             emit FeeCharged(tradeId, payer, registrarFeeAccount, registrarPart, kind);
         }
+    }
+
+    /// @dev One fee's parts: the venue's share of the schedule, the rest the registrar's.
+    function _split(uint256 fee) private view returns (uint256 venuePart, uint256 registrarPart) {
+        venuePart = fee * _fees.venueShareBps / 10_000;
+        registrarPart = fee - venuePart;
     }
 
     /// @dev Cash of a holder moves only for a fill of its signed order (SignedOrders).

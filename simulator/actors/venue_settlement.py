@@ -3,7 +3,8 @@ signed orders; T+0 settles at once, T+n is accepted and finalized by KSD on the 
 chain computes from its calendar (KR-SET-1); the outcome (settled or failed, and the fees the
 contract charged) is logged and told to both investors.
 
-`VenueSettlement` is the settlement half of a `Distributor` (actors/distributor.py)."""
+`VenueSettlement` is the settlement half of a `Distributor` (actors/distributor.py);
+`settle_together` sends every venue's batches of one instant to the chain in one round trip."""
 
 from __future__ import annotations
 
@@ -54,11 +55,6 @@ class VenueSettlement:
     on_deferred: Callable[[str, int, int], None] | None
     on_settled: Callable[[int, str, list[tuple[int, Investor, Investor, int]]], None]
     on_fees_paid: Callable[[int, list[tuple[int, str, Investor, int]]], None] | None
-
-    def settle(self, t: int) -> None:
-        """Submit matched trades in batches; T+0 settles now, T+n is accepted until the due date
-        the chain computes from KSD's calendar (KR-SET-1; `due` is not sent)."""
-        settle_together(self.ledger, t, [self])
 
     def take_batches(self) -> list[tuple[list[MatchedTrade], Call]]:
         """The matched trades, taken from the queue, as settleBatch calls of at most
